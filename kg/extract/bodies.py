@@ -1,0 +1,196 @@
+"""Names of standing bodies and of government bodies, and their identity keys.
+
+"Pakistan-Russia Joint Working Group to Counter International Terrorism" and "Russia-Pakistan Joint
+Working Group on Combating International Terrorism and Other Challenges to Security" name one body:
+the key is built from its parties, its topic words and its kind, with synonyms and filler from
+``data/patterns/bodies.yaml`` set aside, so word order and wording do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract.mentions import View, skeleton_of
+from kg.gazetteer import Gazetteer
+from kg.iri import slug
+from kg.model import Entity, Mention
+from kg.resources import patterns
+
+
+@dataclass(frozen=True)
+class BodyName:
+    text: str
+    start: int  # character offsets in the article
+    end: int
+    key: str | None  # None for a generic name ("the working group")
+    parties: tuple[str, ...]
+    owner: str | None
+
+
+@cache
+def _spec() -> dict:
+    return patterns("bodies")
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return sorted(_spec()["kinds"].items(), key=lambda kv: -len(kv[0]))
+
+
+_BODY_TOKEN = re.compile(
+    r"\s*(?:(?:[A-Z][\w'.]*|U\.S\.)(?:-[\w.]+)*|of|the|on|to|for|and|against|-|–|\([^()]{1,40}\)|"
+    r"dialogue|working group|consultations?|talks|mechanism|council|committee|commission|forum)(?=\W|$)"
+)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """Month and day names end a body's name ("the working group on Nov. 16")."""
+    dates = patterns("dates")
+    words = [m.lower() for names in dates["months"].values() for m in names]
+    return frozenset(words + [d.lower() for d in dates["weekdays"]])
+
+
+def read_body_name(view: View, offset: int) -> tuple[str, int] | None:
+    """The name that starts at ``offset`` of the sentence text: capitalised words and connectors."""
+    text = view.text
+    end = offset
+    while True:
+        match = _BODY_TOKEN.match(text, end)
+        if not match or match.end() == end:
+            break
+        word = match.group().strip()
+        if word in {"In", "On", "At"} and end > offset:
+            break
+        if word.lower().rstrip(".") in _stop_words():
+            break
+        end = match.end()
+    name = text[offset:end].strip()
+    name = re.sub(r"(?:\s+(?:of|the|on|to|for|and|against|-|–))+$", "", name)
+    return (name, offset + len(text[offset:end]) - len(text[offset:end].lstrip())) if name else None
+
+
+def kind_of(name: str) -> str | None:
+    low = name.lower()
+    found = None
+    position = -1
+    for words, kind in _kinds():
+        for match in re.finditer(rf"\b{re.escape(words)}\b", low):
+            if match.start() > position:
+                found, position = kind, match.start()
+    return found
+
+
+def body_name(view: View, offset: int, gaz: Gazetteer) -> BodyName | None:
+    read = read_body_name(view, offset)
+    if not read:
+        return None
+    name, start = read
+    kind = kind_of(name)
+    if kind is None:
+        return None
+    abs_start = view.sentence.start + start
+    abs_end = abs_start + len(name)
+    inside = [m for m in view.mentions if m.start >= abs_start and m.end <= abs_end]
+    parties: list[str] = []
+    owner = None
+    for mention in inside:
+        if mention.key.startswith("state/"):
+            parties.append(mention.key)
+        elif mention.key.startswith("org/"):
+            org = gaz.organisations.get(mention.key[4:])
+            if org is not None and org.party:
+                parties.append(mention.key)
+            elif owner is None:
+                owner = mention.key
+    residue = name
+    for mention in sorted(inside, key=lambda m: -m.start):
+        rel = mention.start - abs_start
+        residue = residue[:rel] + " " + residue[rel + len(mention.surface) :]
+    residue = re.sub(r"\([^)]*\)", " ", residue).lower()
+    for words, _ in _kinds():
+        residue = re.sub(rf"\b{re.escape(words)}\b", " ", residue)
+    synonyms, ignore = _spec()["topic_synonyms"], set(_spec()["topic_ignore"])
+    topic: list[str] = []
+    for word in re.findall(r"[\w'-]+", residue):
+        word = synonyms.get(word, word)
+        if word not in ignore and word not in topic:
+            topic.append(word)
+    if not parties and owner is None and not topic:
+        return BodyName(name, abs_start, abs_end, None, (), None)
+    codes = sorted(p.split("/", 1)[1].lower() for p in set(parties))
+    parts = codes + ([owner.split("/", 1)[1]] if owner else []) + topic + [kind]
+    return BodyName(name, abs_start, abs_end, "body/" + slug("-".join(parts)), tuple(sorted(set(parties))), owner)
+
+
+def body_entity(name: BodyName, sentence: int) -> Entity:
+    assert name.key is not None
+    return Entity(name.key, name.text, "WorkingGroup", sentence, part_of=name.owner, parties=name.parties)
+
+
+# ------------------------------------------------------------------ government bodies
+
+
+_POSSESSIVE = re.compile(r"<state(\d+)>'s\s+(?:own\s+)?$")
+_ADJACENT = re.compile(r"<state(\d+)>\s+$")
+_COORDINATED = re.compile(r"<state(\d+)>\s+and\s+(?:the\s+)?<state(\d+)>\s+$")
+_OF_STATE = re.compile(r"^\s+(?:of|for)\s+(?:the\s+)?<state(\d+)>")
+_FOLLOWED = re.compile(r"^\s+<state(\d+)>")
+_IN_STATE = re.compile(r"^\s+(?:in|to)\s+(?:the\s+)?<state(\d+)>")
+
+
+def resolve_government_bodies(view: View, gaz: Gazetteer) -> tuple[View, list[Entity]]:
+    """Give each generic ministry or embassy its state, or drop it when the text does not say."""
+    mentions = list(view.mentions)
+    skeleton = skeleton_of(view.sentence, mentions)
+    entities: list[Entity] = []
+    kept: list[Mention] = []
+    pieces = re.split(r"(<\w+?\d+>)", skeleton)
+    positions = {}
+    cursor = 0
+    for piece in pieces:
+        match = re.fullmatch(r"<(\w+?)(\d+)>", piece)
+        if match:
+            positions[int(match.group(2))] = cursor
+        cursor += len(piece)
+    for number, mention in enumerate(mentions):
+        if not mention.key.startswith("govbody/"):
+            kept.append(mention)
+            continue
+        here = positions[number]
+        before = skeleton[:here]
+        after = skeleton[here + len(f"<govbody{number}>") :]
+        owners: list[int] = []
+        for regex in (_POSSESSIVE, _COORDINATED, _ADJACENT):
+            found = regex.search(before)
+            if found:
+                owners = [int(g) for g in found.groups()]
+                break
+        if not owners:
+            for regex in (_OF_STATE, _FOLLOWED):
+                found = regex.search(after)
+                if found:
+                    owners = [int(found.group(1))]
+                    break
+        kind_label = gaz.labels.get(mention.key, mention.surface)
+        host = _IN_STATE.search(after) if kind_label == "Embassy" else None
+        for owner in owners:
+            state = gaz.state_of_key(mentions[owner].key)
+            if state is None:
+                continue
+            if kind_label == "Embassy":
+                if not host:
+                    continue
+                other = gaz.state_of_key(mentions[int(host.group(1))].key)
+                if other is None:
+                    continue
+                text = f"Embassy of {state.name} in {other.name}"
+                key = f"org/{state.iso3.lower()}-embassy-{other.iso3.lower()}"
+            else:
+                text = f"{kind_label} ({state.name})"
+                key = f"org/{state.iso3.lower()}-{slug(kind_label)}"
+            entities.append(Entity(key, text, "GovernmentBody", view.index, part_of=state.key))
+            kept.append(Mention(key, mention.surface, mention.start, mention.end, mention.sentence, "name"))
+    kept.sort(key=lambda m: (m.start, m.end))
+    return View(view.sentence, view.tokens, tuple(kept), skeleton_of(view.sentence, kept)), entities

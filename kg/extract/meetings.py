@@ -1,0 +1,465 @@
+"""Meetings: numbered sittings of a body, the previous and the next one, and unnamed consultations.
+
+The sentence that names a sitting ("the 11th meeting of the ... Working Group ... in Moscow") gives
+its ordinal, body, date and place; sentences saying who "led" or "co-chaired" give the heads, and
+the side each head led ("Pakistan's delegation was led by ..."). Patterns: ``data/patterns/meetings.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from kg.extract.bodies import BodyName, body_entity, body_name
+from kg.extract.dates import find_dates, resolve_year
+from kg.extract.mentions import View, compile_pattern
+from kg.extract.places import cities_in, city_entity
+from kg.gazetteer import Gazetteer
+from kg.model import Article, Entity, Meeting, Official, PartialDate
+
+
+@dataclass(frozen=True)
+class Rules:
+    numbered: re.Pattern[str]
+    ordinal_body: re.Pattern[str]
+    previous: re.Pattern[str]
+    next: re.Pattern[str]
+    host: re.Pattern[str]
+    descriptive: re.Pattern[str]
+    held_here: re.Pattern[str]
+    virtual: re.Pattern[str]
+    led_by: re.Pattern[str]
+    chair: re.Pattern[str]
+    attendance: re.Pattern[str]
+    discussion: re.Pattern[str]
+    forum: re.Pattern[str]
+    not_forum: re.Pattern[str]
+    ordinals: dict[str, int]
+
+
+@cache
+def rules() -> Rules:
+    from kg.resources import patterns
+
+    spec = patterns("meetings")
+    words = spec["ordinal_words"]
+    ordinal = r"\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(words, key=len, reverse=True))
+    sitting = "|".join(spec["sitting_nouns"])
+
+    def rx(name: str) -> re.Pattern[str]:
+        text = spec[name].replace("{ORDINAL}", ordinal).replace("{SITTING}", sitting)
+        return re.compile(text, re.IGNORECASE)
+
+    return Rules(
+        numbered=rx("numbered_sitting"),
+        ordinal_body=re.compile(spec["ordinal_body"].replace("{ORDINAL}", ordinal)),
+        previous=rx("previous_sitting"),
+        next=rx("next_sitting"),
+        host=compile_pattern(spec["host"]),
+        descriptive=rx("descriptive"),
+        held_here=rx("held_here"),
+        virtual=rx("virtual"),
+        led_by=rx("led_by"),
+        chair=compile_pattern(spec["chair_state"]),
+        attendance=rx("attendance"),
+        discussion=rx("discussion"),
+        forum=compile_pattern(spec["forum"]),
+        not_forum=rx("not_forum"),
+        ordinals={k.lower(): int(v) for k, v in words.items()},
+    )
+
+
+def ordinal_value(text: str) -> int | None:
+    text = text.lower()
+    digits = re.match(r"(\d+)", text)
+    if digits:
+        value = int(digits.group(1))
+        return value if value > 0 else None
+    return rules().ordinals.get(text)
+
+
+@dataclass
+class Sitting:
+    kind: str  # held | previous | next | descriptive
+    view: View
+    start: int  # offsets in the sentence text
+    end: int
+    ordinal: int | None = None
+    body: BodyName | None = None
+    label: str | None = None
+
+
+@dataclass
+class Draft:
+    """A meeting being assembled from the sentences that speak of it."""
+
+    local: str
+    status: str
+    sentences: list[int] = field(default_factory=list)
+    body: BodyName | None = None
+    label: str | None = None
+    ordinal: int | None = None
+    date: PartialDate | None = None
+    planned_date: PartialDate | None = None
+    place: str | None = None
+    virtual: bool = False
+    host: str | None = None
+    chair: str | None = None
+    participants: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    heads: list[str] = field(default_factory=list)
+    threats: list[str] = field(default_factory=list)
+    forums: list[str] = field(default_factory=list)
+    next: str | None = None
+
+
+def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting]:
+    r = rules()
+    found: list[Sitting] = []
+    taken: list[tuple[int, int]] = []
+    for match in r.numbered.finditer(view.text):
+        name = body_name(view, match.end(), gaz)
+        if name is None:
+            continue
+        kind = "held"
+        before = view.text[max(0, match.start() - 12) : match.start()].lower()
+        if "next" in before:
+            kind = "next"
+        found.append(Sitting(kind, view, match.start(), name.end - view.sentence.start, ordinal_value(match.group("ordinal")), name))
+        taken.append((match.start(), name.end - view.sentence.start))
+    for match in r.ordinal_body.finditer(view.text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        name = body_name(view, match.end(), gaz)
+        if name is None or name.key is None:
+            continue
+        found.append(Sitting("held", view, match.start(), name.end - view.sentence.start, ordinal_value(match.group("ordinal")), name))
+        taken.append((match.start(), name.end - view.sentence.start))
+    for kind, regex in (("previous", r.previous), ("next", r.next)):
+        for match in regex.finditer(view.text):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            name = None
+            of = re.match(r"\s+of\s+(?:the\s+)?", view.text[match.end() :])
+            if of:
+                name = body_name(view, match.end() + of.end(), gaz)
+            end = name.end - view.sentence.start if name else match.end()
+            found.append(Sitting(kind, view, match.start(), end, None, name))
+            taken.append((match.start(), end))
+    if not found and not headline:
+        for match in r.descriptive.finditer(view.text):
+            label = " ".join(match.group("label").split())
+            found.append(Sitting("descriptive", view, match.start(), match.end(), None, None, label))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _date_for(sitting: Sitting, article: Article, following: int | None) -> PartialDate | None:
+    """The date written with a sitting: after it up to the next sitting, or before it ("On May 5, the ...")."""
+    view = sitting.view
+    dates = find_dates(view.text, article.date)
+    after = [d for d in dates if d.start >= sitting.start and (following is None or d.start < following)]
+    before = [d for d in dates if d.end <= sitting.start and re.search(r"(?:^|\bon)\s*$", view.text[: d.start], re.I)]
+    pool = after or (before if sitting.kind != "next" else [])
+    absolute = [d for d in pool if not d.relative]
+    chosen = absolute[0] if absolute else (pool[0] if pool else None)
+    if chosen is None:
+        return None
+    return resolve_year(chosen.date, article.date, future=sitting.kind == "next")
+
+
+def _place_for(sitting: Sitting, article: Article, gaz: Gazetteer, following: int | None) -> tuple[str | None, bool, list[Entity]]:
+    view = sitting.view
+    r = rules()
+    window = view.text[sitting.start : following]
+    if r.virtual.search(window):
+        return None, True, []
+    if r.held_here.search(window) and article.dateline:
+        city = gaz.city(article.dateline)
+        if city:
+            return city.key, False, [city_entity(city, view.index)]
+    hits = cities_in(view, gaz, start=sitting.start, end=following)
+    if hits and hits[0].city:
+        return hits[0].key, False, [city_entity(hits[0].city, view.index)]
+    return None, False, []
+
+
+def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
+    """Positions and keys of "Pakistan's delegation", "the Russian side", "the Indian and the U.S. delegations"."""
+    markers: list[tuple[int, str]] = []
+    mentions = [m for m in view.mentions if m.key.startswith("state/") or _is_party(m.key, gaz)]
+    base = view.sentence.start
+    for i, mention in enumerate(mentions):
+        after = view.text[mention.end - base :]
+        if re.match(r"(?:'s)?\s+(?:delegation|side|team)\b", after):
+            markers.append((mention.start - base, mention.key))
+        elif i + 1 < len(mentions):
+            nxt = mentions[i + 1]
+            between = view.text[mention.end - base : nxt.start - base]
+            tail = view.text[nxt.end - base :]
+            if re.fullmatch(r"\s+and\s+(?:the\s+)?", between) and re.match(r"\s+(?:delegations|sides|teams)\b", tail):
+                markers.append((mention.start - base, mention.key))
+                markers.append((nxt.start - base, nxt.key))
+    return sorted(set(markers))
+
+
+def _is_party(key: str, gaz: Gazetteer) -> bool:
+    org = gaz.organisations.get(key[4:]) if key.startswith("org/") else None
+    return bool(org and org.party)
+
+
+def _assign_sides(markers: list[tuple[int, str]], heads: list[tuple[int, str]]) -> dict[str, str]:
+    """Which side each head led: the side named before the head, or, when all sides follow, in order."""
+    if not markers or not heads:
+        return {}
+    if all(h < markers[0][0] for h, _ in heads):
+        if len(markers) == len(heads):
+            return {key: side for (_, key), (_, side) in zip(heads, markers, strict=True)}
+        return {}
+    sides = {}
+    for position, key in heads:
+        before = [side for at, side in markers if at < position]
+        if before:
+            sides[key] = before[-1]
+    return sides
+
+
+def extract_meetings(
+    views: list[View],
+    officials: dict[int, list[tuple[int, Official]]],
+    article: Article,
+    gaz: Gazetteer,
+    *,
+    headline: int | None,
+) -> tuple[list[Meeting], list[Entity], dict[str, str]]:
+    """Meetings of one article, the bodies and places they name, and the side each head led.
+
+    ``officials`` maps a sentence index to (offset in sentence, official) pairs.
+    """
+    r = rules()
+    sittings = [s for v in views for s in find_sittings(v, gaz, headline=v.index == headline)]
+    drafts: list[Draft] = []
+    entities: list[Entity] = []
+    by_key: dict[tuple[str | None, int | None, str | None], Draft] = {}
+    current_body: BodyName | None = None
+    sitting_draft: dict[int, Draft] = {}
+
+    def draft(status: str) -> Draft:
+        d = Draft(f"m{len(drafts) + 1}", status)
+        drafts.append(d)
+        return d
+
+    # held sittings first: they define the bodies that "the working group" refers to
+    for number, sitting in enumerate(sittings):
+        if sitting.kind not in {"held", "descriptive"}:
+            continue
+        body = sitting.body
+        if body is not None and body.key is None:
+            body = current_body
+        if body is not None:
+            current_body = body if body.key else current_body
+        ident = (body.key if body else None, sitting.ordinal, sitting.label if body is None else None)
+        if body is None and sitting.label is None:
+            continue
+        d = by_key.get(ident)
+        if d is None:
+            d = by_key[ident] = draft("held")
+            d.body, d.ordinal, d.label = body, sitting.ordinal, sitting.label
+        elif body and d.body and len(body.text) > len(d.body.text) and sitting.view.index != headline:
+            pass
+        sitting_draft[number] = d
+    held = [d for d in drafts]
+    primary = next((d for d in held if d.ordinal is not None), held[0] if held else None)
+
+    for number, sitting in enumerate(sittings):
+        if sitting.kind not in {"previous", "next"}:
+            continue
+        body = sitting.body if sitting.body and sitting.body.key else None
+        anchor = _current(sittings, number, sitting_draft, primary)
+        if body is None and anchor is not None:
+            body = anchor.body
+        if anchor is None and body is None:
+            continue
+        d = draft("planned" if sitting.kind == "next" else "held")
+        d.body = body
+        sitting_draft[number] = d
+        if anchor is not None:
+            if sitting.kind == "next":
+                anchor.next = d.local
+                if anchor.ordinal is not None:
+                    d.ordinal = anchor.ordinal + 1
+            else:
+                d.next = anchor.local
+                if anchor.ordinal is not None and anchor.ordinal > 1:
+                    pass  # the ordinal of "the last meeting" is not written; linking infers it
+
+    # what each sitting's sentence says about its meeting
+    for number, sitting in enumerate(sittings):
+        d = sitting_draft.get(number)
+        if d is None:
+            continue
+        view = sitting.view
+        if view.index not in d.sentences:
+            d.sentences.append(view.index)
+        same = [s for s in sittings if s.view is view and s.start > sitting.start]
+        following = same[0].start if same else None
+        if view.index == headline:
+            continue
+        value = _date_for(sitting, article, following)
+        if value is not None:
+            if d.status == "planned":
+                d.planned_date = d.planned_date or value
+            elif d.date is None or value.precision > d.date.precision:
+                d.date = value
+        place, virtual, found = _place_for(sitting, article, gaz, following)
+        d.virtual = d.virtual or virtual
+        if place and d.place is None and not d.virtual:
+            d.place = place
+            entities.extend(found)
+        host = r.host.search(view.skeleton)
+        if host and d.status == "planned":
+            d.host = view.mentions[_number(host.group("host"))].key
+        chair = r.chair.search(view.skeleton)
+        if chair:
+            d.chair = view.mentions[_number(chair.group("state"))].key
+        if sitting.kind == "descriptive":
+            for mention in view.mentions:
+                if mention.key.startswith("state/") and mention.key not in d.participants:
+                    d.participants.append(mention.key)
+            for offset, official in officials.get(view.index, []):
+                if offset < sitting.start and official.key not in d.heads:
+                    d.heads.append(official.key)
+
+    sides: dict[str, str] = {}
+    for view in views:
+        if view.index == headline:
+            continue
+        own = [sitting_draft[n] for n, s in enumerate(sittings) if s.view is view and n in sitting_draft]
+        target = next((d for d in own if d.status == "held" and d is not None and (d.ordinal or d.label)), None)
+        if target is None:
+            target = primary if not own else None
+        if target is None:
+            continue
+        led = r.led_by.search(view.text)
+        if led:
+            heads = [(off, o.key) for off, o in officials.get(view.index, []) if off > led.start()]
+            for _, key in heads:
+                if key not in target.heads:
+                    target.heads.append(key)
+            sides.update(_assign_sides(_side_markers(view, gaz), heads))
+        if r.attendance.search(view.text):
+            for mention in view.mentions:
+                if mention.key.startswith("state/") and mention.key not in target.participants:
+                    target.participants.append(mention.key)
+                elif _is_party(mention.key, gaz) and mention.key not in target.organisations:
+                    target.organisations.append(mention.key)
+        for match in r.forum.finditer(view.skeleton):
+            if r.not_forum.search(view.skeleton[match.start() : match.end() + 40]):
+                continue
+            for number in re.findall(r"<org(\d+)>", match.group("orgs")):
+                key = view.mentions[int(number)].key
+                org = gaz.organisations.get(key[4:])
+                if org and org.type == "InternationalOrganisation" and not org.party and key not in target.forums:
+                    target.forums.append(key)
+
+    # threats the meeting addressed: in its own sentences, the headline, or talk of what the sides discussed
+    if primary is not None:
+        talk = re.compile(r"\b(?:sides|delegations|meeting|dialogue|talks|consultations?|working group)\b", re.I)
+        for view in views:
+            groups = [m.key for m in view.mentions if m.key.startswith("group/")]
+            if not groups:
+                continue
+            own = view.index in primary.sentences or view.index == headline
+            if own or (talk.search(view.text) and r.discussion.search(view.text)):
+                for key in groups:
+                    if key not in primary.threats:
+                        primary.threats.append(key)
+
+    meetings = [_finish(d, gaz, entities, sides, officials) for d in drafts if d.sentences]
+    return meetings, entities, sides
+
+
+def _number(placeholder: str) -> int:
+    return int(re.sub(r"\D", "", placeholder))
+
+
+def _current(sittings: list[Sitting], number: int, drafts: dict[int, Draft], primary: Draft | None) -> Draft | None:
+    for earlier in range(number - 1, -1, -1):
+        d = drafts.get(earlier)
+        if d is not None and sittings[earlier].kind in {"held", "descriptive"} and d.ordinal is not None:
+            return d
+    return primary
+
+
+def _top(org_key: str, gaz: Gazetteer) -> str | None:
+    org = gaz.organisations.get(org_key[4:])
+    seen = set()
+    while org is not None and org.part_of and org.part_of not in seen:
+        seen.add(org.id)
+        parent = gaz.organisations.get(org.part_of)
+        if parent is None:
+            break
+        org = parent
+    return org.key if org is not None else None
+
+
+def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], sides: dict[str, str], officials: dict[int, list[tuple[int, Official]]]) -> Meeting:
+    participants = list(d.participants)
+    organisations = list(d.organisations)
+    forums = list(d.forums)
+    if d.body is not None and d.body.key:
+        entities.append(body_entity(d.body, d.sentences[0]))
+        for party in d.body.parties:
+            target = participants if party.startswith("state/") else organisations
+            if party not in target:
+                target.append(party)
+        if d.body.owner:
+            top = _top(d.body.owner, gaz)
+            if top and top not in forums:
+                forums.append(top)
+    if d.chair and d.chair not in participants:
+        participants.append(d.chair)
+    label = d.label or ""
+    if d.body is not None:
+        label = f"{_ordinal_text(d.ordinal)}meeting of the {d.body.text}" if d.ordinal else f"meeting of the {d.body.text}"
+    parties = len(participants) + len(organisations)
+    return Meeting(
+        local=d.local,
+        label=label[:1].upper() + label[1:],
+        sentences=tuple(d.sentences),
+        status=d.status,
+        body=d.body.key if d.body else None,
+        ordinal=d.ordinal,
+        date=d.date if d.status == "held" else None,
+        planned_date=d.planned_date,
+        place=d.place,
+        host=d.host,
+        chair=d.chair,
+        participants=tuple(participants),
+        organisations=tuple(organisations),
+        heads=tuple(d.heads) if d.status == "held" else (),
+        threats=tuple(d.threats),
+        forums=tuple(forums),
+        next=d.next,
+        named_parties=parties if parties < 2 and d.status == "held" else None,
+    )
+
+
+def _ordinal_text(value: int | None) -> str:
+    if value is None:
+        return ""
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix} "
+
+
+def with_heads_states(meetings: list[Meeting], officials: dict[str, Official]) -> list[Meeting]:
+    """Heads' states take part; a bilateral meeting's one unplaced head led the other side."""
+    result = []
+    for meeting in meetings:
+        participants = list(meeting.participants)
+        for key in meeting.heads:
+            state = officials[key].state if key in officials else None
+            if state and state not in participants:
+                participants.append(state)
+        result.append(replace(meeting, participants=tuple(participants)))
+    return result

@@ -1,0 +1,102 @@
+"""Mentions: the known states, organisations and groups that a sentence names, and its skeleton.
+
+The *skeleton* of a sentence is its text with every mention replaced by a placeholder such as
+``<state0>`` or ``<group1>``, so that patterns in ``data/patterns/`` can say
+``{STATE} faces threats from {GROUP}`` without knowing any name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.text import Token, tokenize
+from kg.gazetteer import Gazetteer, Match
+from kg.model import Mention, Sentence
+from kg.resources import patterns
+
+PLACEHOLDER = re.compile(r"<(state|org|group|govbody|person|place)(\d+)>")
+
+
+@dataclass(frozen=True)
+class View:
+    """A sentence with its tokens, mentions and skeleton."""
+
+    sentence: Sentence
+    tokens: tuple[Token, ...]
+    mentions: tuple[Mention, ...]
+    skeleton: str
+
+    @property
+    def index(self) -> int:
+        return self.sentence.index
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def local(self, mention: Mention) -> tuple[int, int]:
+        return mention.start - self.sentence.start, mention.end - self.sentence.start
+
+    def placeholder(self, kind: str, number: str) -> Mention:
+        return self.mentions[int(number)]
+
+
+@cache
+def _metonymy_verbs() -> frozenset[str]:
+    return frozenset(patterns("mentions")["metonymy_verbs"])
+
+
+def _is_government(tokens: list[Token], match: Match) -> bool:
+    verbs = _metonymy_verbs()
+    after = tokens[match.end].text if match.end < len(tokens) else ""
+    before = [t.text.lower() for t in tokens[max(0, match.start - 2) : match.start]]
+    if after.lower() in verbs:
+        return True
+    return len(before) == 2 and before[1] == "by" and before[0] in verbs
+
+
+def _kind(key: str) -> str:
+    return key.split("/", 1)[0]
+
+
+def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
+    tokens = tokenize(sentence.text, sentence.start)
+    mentions: list[Mention] = []
+    for match in gaz.find(tokens):
+        entry = match.entries[0]
+        if entry.role == "capital" and not _is_government(tokens, match):
+            continue
+        start, end = tokens[match.start].start, tokens[match.end - 1].end
+        surface = sentence.text[start - sentence.start : end - sentence.start]
+        mentions.append(Mention(entry.key, surface, start, end, sentence.index, entry.role))
+    return View(sentence, tuple(tokens), tuple(mentions), skeleton_of(sentence, mentions))
+
+
+def skeleton_of(sentence: Sentence, mentions: list[Mention]) -> str:
+    parts: list[str] = []
+    cursor = sentence.start
+    for number, mention in enumerate(mentions):
+        if mention.start < cursor:
+            continue  # a second reading of the same words (two owners of one ministry)
+        parts.append(sentence.text[cursor - sentence.start : mention.start - sentence.start])
+        parts.append(f"<{_kind(mention.key)}{number}>")
+        cursor = mention.end
+    parts.append(sentence.text[cursor - sentence.start :])
+    return "".join(parts)
+
+
+def compile_pattern(template: str) -> re.Pattern[str]:
+    """Turn ``{STATE} faces threats from {GROUP}`` into a regex over skeletons.
+
+    Placeholders are ``{STATE}``, ``{GROUP}``, ``{ORG}``, ``{GOVBODY}`` (a second of a kind is
+    ``{STATE2}``); each becomes a named group holding the mention's number.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).lower()
+        kind = name.rstrip("0123456789")
+        return f"<{kind}(?P<{name}>\\d+)>"
+
+    return re.compile(re.sub(r"\{([A-Z]+\d?)\}", replace, template), re.IGNORECASE)
