@@ -116,6 +116,7 @@ class Gazetteer:
     groups: dict[str, Group] = field(default_factory=dict)
     cities: dict[str, list[City]] = field(default_factory=lambda: defaultdict(list))
     cities_by_id: dict[str, City] = field(default_factory=dict)
+    cities_by_key: dict[str, City] = field(default_factory=dict)
     regions: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     exact: dict[tuple[str, ...], list[Entry]] = field(default_factory=lambda: defaultdict(list))
     folded: dict[tuple[str, ...], list[Entry]] = field(default_factory=lambda: defaultdict(list))
@@ -230,6 +231,9 @@ def load() -> Gazetteer:
         capital = (row.get("is_capital") or "").lower() == "true"
         city = City(row["geonameid"], row["name"], iso3, int(row.get("population") or 0), capital)
         gaz.cities_by_id[city.geonameid] = city
+        known = gaz.cities_by_key.get(city.key)
+        if known is None or (city.is_capital, city.population) > (known.is_capital, known.population):
+            gaz.cities_by_key[city.key] = city
         for name in {row["name"], row.get("ascii_name") or row["name"]}:
             gaz.cities[name.lower()].append(city)
     for row in load_csv("data", "reference", "regions.csv"):

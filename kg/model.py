@@ -101,6 +101,7 @@ class Entity:
     part_of: str | None = None
     located_in: str | None = None
     parties: tuple[str, ...] = ()
+    alt_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,13 @@ def find_threats(views: list[View]) -> list[Threat]:
 
 
 def _unique(entities: list[Entity]) -> list[Entity]:
+    """One record per key; other names of the same thing become alternative labels."""
     seen: dict[str, Entity] = {}
     for entity in entities:
         known = seen.get(entity.key)
-        if known is None or (known.located_in is None and entity.located_in is not None):
+        if known is None:
             seen[entity.key] = entity
+            continue
+        names = tuple(n for n in dict.fromkeys((*known.alt_labels, entity.label)) if n != known.label)
+        seen[entity.key] = replace(known, located_in=known.located_in or entity.located_in, alt_labels=names)
     return sorted(seen.values(), key=lambda e: e.key)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from kg.extract.bodies import BodyName, body_entity, body_name
+from kg.extract.bodies import BodyName, body_entity, body_name, kind_of
 from kg.extract.dates import find_dates, resolve_year
 from kg.extract.mentions import View, compile_pattern
 from kg.extract.places import cities_in, city_entity
@@ -243,6 +243,7 @@ def extract_meetings(
     by_key: dict[tuple[str | None, int | None, str | None], Draft] = {}
     current_body: BodyName | None = None
     sitting_draft: dict[int, Draft] = {}
+    names: list[tuple[bool, BodyName, int]] = []  # every name a body is given, body text before headline
 
     def draft(status: str) -> Draft:
         d = Draft(f"m{len(drafts) + 1}", status)
@@ -268,6 +269,8 @@ def extract_meetings(
         elif body and d.body and len(body.text) > len(d.body.text) and sitting.view.index != headline:
             pass
         sitting_draft[number] = d
+        if body is not None and body.key and sitting.body is not None and sitting.body.key:
+            names.append((sitting.view.index == headline, sitting.body, sitting.view.index))
     held = [d for d in drafts]
     primary = next((d for d in held if d.ordinal is not None), held[0] if held else None)
 
@@ -275,7 +278,8 @@ def extract_meetings(
         if sitting.kind not in {"previous", "next"}:
             continue
         body = sitting.body if sitting.body and sitting.body.key else None
-        anchor = _current(sittings, number, sitting_draft, primary)
+        named_kind = kind_of(sitting.body.text) if sitting.body else kind_of(sitting.view.text[sitting.start : sitting.end])
+        anchor = _current(sittings, number, sitting_draft, primary, kind=named_kind)
         if body is None and anchor is not None:
             body = anchor.body
         if anchor is None and body is None:
@@ -375,6 +379,8 @@ def extract_meetings(
                     if key not in primary.threats:
                         primary.threats.append(key)
 
+    for _, name, index in sorted(names, key=lambda n: (n[0], n[2])):
+        entities.append(body_entity(name, index))
     meetings = [_finish(d, gaz, entities, sides, officials) for d in drafts if d.sentences]
     return meetings, entities, sides
 
@@ -383,12 +389,23 @@ def _number(placeholder: str) -> int:
     return int(re.sub(r"\D", "", placeholder))
 
 
-def _current(sittings: list[Sitting], number: int, drafts: dict[int, Draft], primary: Draft | None) -> Draft | None:
-    for earlier in range(number - 1, -1, -1):
-        d = drafts.get(earlier)
-        if d is not None and sittings[earlier].kind in {"held", "descriptive"} and d.ordinal is not None:
+def _current(
+    sittings: list[Sitting], number: int, drafts: dict[int, Draft], primary: Draft | None, *, kind: str | None
+) -> Draft | None:
+    """The meeting that "the next meeting" or "the last meeting" is counted from.
+
+    The nearest held meeting before it, of the kind of body it names if it names one ("of the Joint
+    Working Group" skips a dialogue mentioned in between).
+    """
+    candidates = [
+        drafts[n] for n in range(number - 1, -1, -1) if n in drafts and sittings[n].kind in {"held", "descriptive"}
+    ]
+    if primary is not None and primary not in candidates:
+        candidates.append(primary)
+    for d in candidates:
+        if kind is None or (d.body is not None and kind_of(d.body.text) == kind):
             return d
-    return primary
+    return candidates[0] if candidates and kind is None else primary
 
 
 def _top(org_key: str, gaz: Gazetteer) -> str | None:
@@ -408,7 +425,6 @@ def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], sides: dict[str, s
     organisations = list(d.organisations)
     forums = list(d.forums)
     if d.body is not None and d.body.key:
-        entities.append(body_entity(d.body, d.sentences[0]))
         for party in d.body.parties:
             target = participants if party.startswith("state/") else organisations
             if party not in target:

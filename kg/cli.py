@@ -1,0 +1,119 @@
+"""The ``kg`` command: a thin shell over the library. Each command parses its options, calls one
+library function, prints, and returns an exit code.
+
+Exit codes: 0 done (graph conforms), 1 the graph does not conform to the shapes, 2 bad usage or
+unreadable input (the rest of the input is still built and written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KgError, UsageError
+from kg.iri import DEFAULT_BASE
+
+OK, NOT_CONFORMING, BAD_INPUT = 0, 1, 2
+
+
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    """A progress callback drawing a bar on a terminal, and silent otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=max(total, 1))
+        bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+
+    return bar, update
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+    from kg.export import EXTRAS, format_of, write
+
+    output = Path(args.output)
+    format_of(output)
+    include = tuple(x for x in (args.include or "").split(",") if x)
+    for name in include:
+        if name not in EXTRAS:
+            raise UsageError(f"unknown --include value {name!r}; use {', '.join(EXTRAS)}")
+    bar, update = _progress(not args.quiet)
+    if bar is not None:
+        bar.start()
+    try:
+        result = build(
+            args.inputs or ["data/articles"],
+            base=args.base,
+            check=not args.no_validate,
+            reason=args.reason,
+            keep_going=args.keep_going,
+            progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for note in result.linked.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.clashes:
+        for clash in result.clashes:
+            print(f"clash: {clash}", file=sys.stderr)
+    report = result.report
+    conforms = report is None or report.conforms
+    if report is not None and not report.conforms:
+        print(report.text(), file=sys.stderr)
+    if not conforms and not args.keep_going:
+        print("The graph does not conform; nothing written (use --keep-going to write the conforming part).", file=sys.stderr)
+        return NOT_CONFORMING
+    if args.keep_going and result.excluded:
+        print(f"Left out for breaking rules: {', '.join(result.excluded)}", file=sys.stderr)
+    for path in write(result, output, include=include, with_inferred=True):
+        print(f"wrote {path}", file=sys.stderr)
+    print(result.summary())
+    if result.errors:
+        return BAD_INPUT
+    return OK if conforms and not result.clashes else NOT_CONFORMING
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kg", description="A knowledge graph builder for counter-terrorism diplomacy news.")
+    top.add_argument("--version", action="version", version=f"kg {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the graph from articles", description="Read articles, extract, link, validate and write the graph.")
+    build.add_argument("inputs", nargs="*", metavar="INPUT", help="article files or folders (default: data/articles)")
+    build.add_argument("-o", "--output", default="out/kg.ttl", help="output file; its extension picks the format: .ttl .trig .nt .nq .jsonld (default: out/kg.ttl)")
+    build.add_argument("--base", default=DEFAULT_BASE, help=f"namespace of minted IRIs (default: {DEFAULT_BASE})")
+    build.add_argument("--reason", action="store_true", help="add the OWL RL closure and rules, kept apart from asserted triples")
+    build.add_argument("--keep-going", action="store_true", help="write the conforming part when some articles break the shapes")
+    build.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
+    build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=cmd_build)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except KgError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

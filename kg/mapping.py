@@ -1,0 +1,269 @@
+"""Map: extractions and link decisions in, RDF under the ctkg ontology out.
+
+Each article gets its own named graph holding what that article states, every fact-bearing node
+with ``ctkg:source`` and ``ctkg:evidence``, every thing it names with ``ctkg:mentionedIn``. What
+is true of a thing whichever article names it (its type, its one preferred label, reference facts
+such as an ISO code) sits in a shared graph of entities, built from the keys the articles use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+
+from kg.gazetteer import City, Gazetteer
+from kg.iri import DEFAULT_BASE
+from kg.link import Linked
+from kg.model import Entity, Extraction, PartialDate
+from kg.vocab import CLASS_OF_KIND, CTKG, GEONAMES, SCHEMA
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+@dataclass(frozen=True)
+class Minter:
+    base: str = DEFAULT_BASE
+
+    def __call__(self, key: str) -> URIRef:
+        return URIRef(self.base + key)
+
+    def article(self, article_id: str) -> URIRef:
+        return URIRef(f"{self.base}article/{article_id}")
+
+    def graph(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{name}")
+
+
+def date_literal(value: PartialDate) -> Literal:
+    lexical, datatype = value.literal()
+    return Literal(lexical, datatype=XSD[datatype])
+
+
+def article_triples(ex: Extraction, linked: Linked, mint: Minter) -> Iterator[Triple]:
+    """What one article states, for its own named graph."""
+    art = ex.article
+    node = mint.article(art.id)
+    yield node, RDF.type, CTKG.Article
+    yield node, CTKG.contentHash, Literal(art.content_hash)
+    yield node, CTKG.fileName, Literal(art.path.replace("\\", "/").rsplit("/", 1)[-1])
+    if art.title:
+        yield node, SCHEMA.headline, Literal(art.title)
+    if art.date:
+        yield node, SCHEMA.datePublished, Literal(art.date.isoformat(), datatype=XSD.date)
+    if art.url:
+        yield node, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI)
+    if art.source:
+        yield node, CTKG.sourceName, Literal(art.source)
+
+    for key in sorted({m.key for m in ex.mentions}):
+        yield mint(key), CTKG.mentionedIn, node
+
+    for official in ex.officials:
+        person = mint(official.key)
+        for title in official.titles:
+            yield person, CTKG.title, Literal(title)
+        if official.state:
+            yield person, CTKG.represents, mint(official.state)
+        if official.party:
+            yield person, CTKG.representsOrganisation, mint(official.party)
+        if official.works_for:
+            yield person, CTKG.worksFor, mint(official.works_for)
+
+    for entity in ex.entities:
+        # a city's country is reference data (entities graph); a venue's city is what the article says
+        if entity.kind == "Place" and entity.located_in and not entity.located_in.startswith("state/"):
+            yield mint(entity.key), CTKG.locatedIn, mint(entity.located_in)
+
+    local_keys = {m.local: linked.meetings[(art.id, m.local)] for m in ex.meetings}
+    for meeting in ex.meetings:
+        ref = (art.id, meeting.local)
+        key = local_keys[meeting.local]
+        shared = linked.meeting_nodes[key]
+        m = mint(key)
+        yield m, CTKG.source, node
+        for index in meeting.sentences:
+            yield m, CTKG.evidence, Literal(ex.sentences[index].text)
+        if meeting.body:
+            yield m, CTKG.meetingOf, mint(meeting.body)
+        if meeting.ordinal:
+            yield m, CTKG.ordinal, Literal(meeting.ordinal, datatype=XSD.positiveInteger)
+        if shared.date is not None and ref in shared.date_from:
+            yield m, CTKG.date, date_literal(shared.date)
+        if meeting.planned_date is not None:
+            yield m, CTKG.plannedDate, date_literal(meeting.planned_date)
+        if shared.place is not None and ref in shared.place_from:
+            yield m, CTKG.place, mint(shared.place)
+        for predicate, values in (
+            (CTKG.participant, meeting.participants),
+            (CTKG.participatingOrganisation, meeting.organisations),
+            (CTKG.headOfDelegation, meeting.heads),
+            (CTKG.threatDiscussed, meeting.threats),
+            (CTKG.forum, meeting.forums),
+        ):
+            for value in values:
+                yield m, predicate, mint(value)
+        if meeting.host:
+            yield m, CTKG.host, mint(meeting.host)
+        if meeting.chair:
+            yield m, CTKG.chairedBy, mint(meeting.chair)
+        if meeting.next and meeting.next in local_keys:
+            yield m, CTKG.nextMeeting, mint(local_keys[meeting.next])
+        if meeting.named_parties is not None:
+            yield m, CTKG.namedParties, Literal(meeting.named_parties, datatype=XSD.nonNegativeInteger)
+
+    for attack in ex.attacks:
+        a = mint(linked.attacks[(art.id, attack.local)])
+        yield a, CTKG.source, node
+        for index in attack.sentences:
+            yield a, CTKG.evidence, Literal(ex.sentences[index].text)
+        if attack.place:
+            yield a, CTKG.place, mint(attack.place)
+        if attack.near:
+            yield a, CTKG.near, mint(attack.near)
+        if attack.date:
+            yield a, CTKG.date, date_literal(attack.date)
+        if attack.killed is not None:
+            yield a, CTKG.killed, Literal(attack.killed, datatype=XSD.nonNegativeInteger)
+            if attack.killed_qualifier:
+                yield a, CTKG.killedQualifier, Literal(attack.killed_qualifier)
+        if attack.injured is not None:
+            yield a, CTKG.injured, Literal(attack.injured, datatype=XSD.nonNegativeInteger)
+            if attack.injured_qualifier:
+                yield a, CTKG.injuredQualifier, Literal(attack.injured_qualifier)
+        for group in attack.claimed_by:
+            yield a, CTKG.claimedBy, mint(group)
+        for group in attack.denied_by:
+            yield a, CTKG.deniedBy, mint(group)
+
+    for threat in ex.threats:
+        yield mint(threat.group), CTKG.threatens, mint(threat.state)
+
+
+def referenced_keys(graph: Graph, mint: Minter) -> set[str]:
+    base = mint.base
+    keys = set()
+    for s, _, o in graph:
+        for term in (s, o):
+            if isinstance(term, URIRef) and str(term).startswith(base):
+                local = str(term)[len(base) :]
+                if not local.startswith(("article/", "graph/")):
+                    keys.add(local)
+    return keys
+
+
+def entity_triples(keys: Iterable[str], extractions: Iterable[Extraction], linked: Linked, gaz: Gazetteer, mint: Minter) -> Iterator[Triple]:
+    """Types, labels and reference facts of the things the articles refer to, and what they entail."""
+    minted = {}
+    for ex in sorted(extractions, key=lambda e: e.article.id):
+        for entity in ex.entities:
+            minted.setdefault(entity.key, entity)
+    names = {o.key: o.name for ex in extractions for o in ex.officials}
+    pending = sorted(set(keys))
+    done: set[str] = set()
+    while pending:
+        key = pending.pop()
+        if key in done:
+            continue
+        done.add(key)
+        for triple in _describe(key, minted, names, linked, gaz, mint):
+            yield triple
+            for term in (triple[2],):
+                if isinstance(term, URIRef) and str(term).startswith(mint.base):
+                    other = str(term)[len(mint.base) :]
+                    if other not in done and not other.startswith(("article/", "graph/")) and "#" not in other:
+                        pending.append(other)
+
+
+def _label(node: URIRef, text: str) -> Triple:
+    return node, RDFS.label, Literal(text, lang="en")
+
+
+def _describe(
+    key: str, minted: dict[str, Entity], names: dict[str, str], linked: Linked, gaz: Gazetteer, mint: Minter
+) -> Iterator[Triple]:
+    node = mint(key)
+    kind, local = key.split("/", 1)
+    if kind == "state":
+        state = gaz.states.get(local)
+        if state is None:
+            return
+        yield node, RDF.type, CTKG.State
+        yield _label(node, state.name)
+        yield node, CTKG.isoCode, Literal(state.iso3)
+        for alt in dict.fromkeys((state.official_name, *state.alt_names)):
+            if alt != state.name:
+                yield node, SKOS.altLabel, Literal(alt)
+        if state.geonameid:
+            yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{state.geonameid}/")
+        return
+    if kind == "org":
+        org = gaz.organisations.get(local)
+        if org is not None:
+            yield node, RDF.type, CTKG[org.type]
+            yield _label(node, org.name)
+            for alt in dict.fromkeys((org.long_name, *org.aliases)):
+                if alt != org.name:
+                    yield node, SKOS.altLabel, Literal(alt)
+            if org.part_of:
+                yield node, CTKG.partOf, mint(f"org/{org.part_of}")
+            if org.state:
+                yield node, CTKG.partOf, mint(f"state/{org.state}")
+            return
+        entity = minted.get(key)
+        if entity is not None:
+            yield node, RDF.type, CTKG[entity.kind]
+            yield _label(node, linked.labels.get(key, entity.label))
+            if entity.part_of:
+                yield node, CTKG.partOf, mint(entity.part_of)
+        return
+    if kind == "group":
+        group = gaz.groups.get(local)
+        if group is None:
+            return
+        yield node, RDF.type, CTKG.ThreatGroup
+        yield _label(node, group.name)
+        for alt in group.aliases:
+            yield node, SKOS.altLabel, Literal(alt)
+        if group.parent:
+            yield node, CTKG.parentGroup, mint(f"group/{group.parent}")
+        return
+    if kind == "person":
+        yield node, RDF.type, CTKG.Official
+        yield _label(node, names.get(key, local.replace("-", " ").title()))
+        return
+    if kind in {"body", "place"}:
+        entity = minted.get(key)
+        city = _city(key, gaz)
+        yield node, RDF.type, CLASS_OF_KIND[kind]
+        label = linked.labels.get(key) or (entity.label if entity else city.name if city else local)
+        yield _label(node, label)
+        for alt in linked.alt_labels.get(key, []):
+            yield node, SKOS.altLabel, Literal(alt)
+        if entity is not None and entity.part_of:
+            yield node, CTKG.partOf, mint(entity.part_of)
+        if city is not None:
+            yield node, CTKG.locatedIn, mint(f"state/{city.iso3}")
+            yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{city.geonameid}/")
+        return
+    if kind == "meeting":
+        shared = linked.meeting_nodes.get(key)
+        if shared is None:
+            return
+        yield node, RDF.type, CTKG.Meeting
+        yield _label(node, shared.label)
+        yield node, CTKG.status, CTKG.Held if shared.status == "held" else CTKG.Planned
+        return
+    if kind == "attack":
+        shared_attack = linked.attack_nodes.get(key)
+        if shared_attack is None:
+            return
+        yield node, RDF.type, CTKG.Attack
+        yield _label(node, shared_attack.label)
+        for alt in shared_attack.alt_labels:
+            yield node, SKOS.altLabel, Literal(alt)
+
+
+def _city(key: str, gaz: Gazetteer) -> City | None:
+    return gaz.cities_by_key.get(key)

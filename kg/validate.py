@@ -1,0 +1,109 @@
+"""Validate: the asserted graph against ``ontology/shapes.ttl`` with pySHACL, before any reasoning.
+
+Reasoning could add the very types a shape exists to catch, so only asserted triples are checked.
+The ontology is given as pySHACL's ``ont_graph`` so that ``sh:class ctkg:Organisation`` accepts an
+international organisation, with inference off so nothing is invented. Each violation is reported
+with its node, the rule in plain words, and the article and sentence the node came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rdflib import RDF, Graph, Namespace, URIRef
+
+from kg.iri import DEFAULT_BASE
+from kg.resources import data_path
+from kg.vocab import CTKG
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    articles: tuple[str, ...] = ()
+    evidence: str | None = None
+
+    def describe(self) -> str:
+        where = f" (from {', '.join(self.articles)})" if self.articles else ""
+        said = f'\n      sentence: "{self.evidence}"' if self.evidence else ""
+        return f"{self.focus}{where}: {self.message}{said}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def text(self) -> str:
+        if self.conforms:
+            return "The graph conforms to the shapes."
+        lines = [f"The graph breaks {len(self.violations)} rule(s):"]
+        lines += [f"  - {v.describe()}" for v in self.violations]
+        return "\n".join(lines)
+
+
+@cache
+def ontology_graph() -> Graph:
+    graph = Graph()
+    graph.parse(data_path("ontology", "ctkg.ttl"), format="turtle")
+    return graph
+
+
+@cache
+def shapes_graph(base: str = DEFAULT_BASE) -> Graph:
+    """The shapes, with their IRI patterns rewritten for a non-default base."""
+    text = data_path("ontology", "shapes.ttl").read_text(encoding="utf-8")
+    if base != DEFAULT_BASE:
+        escaped = DEFAULT_BASE.replace(".", "\\\\.")
+        text = text.replace(escaped, base.replace(".", "\\\\."))
+    graph = Graph()
+    graph.parse(data=text, format="turtle")
+    return graph
+
+
+def validate(data: Graph, *, base: str = DEFAULT_BASE) -> ValidationReport:
+    import pyshacl
+
+    conforms, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(base),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage)
+        severity = results.value(result, SH.resultSeverity)
+        articles = tuple(sorted(_article_id(a) for a in data.objects(focus, CTKG.source))) or tuple(
+            sorted(_article_id(a) for a in data.objects(focus, CTKG.mentionedIn))
+        )
+        evidence = data.value(focus, CTKG.evidence) if isinstance(focus, URIRef) else None
+        violations.append(
+            Violation(
+                focus=str(focus),
+                path=str(path) if path is not None else None,
+                value=str(value) if value is not None else None,
+                message=str(message) if message is not None else "breaks a rule of the shapes",
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+                articles=articles,
+                evidence=str(evidence) if evidence is not None else None,
+            )
+        )
+    violations.sort(key=lambda v: (v.focus, v.message))
+    return ValidationReport(bool(conforms), tuple(violations))
+
+
+def _article_id(node: object) -> str:
+    return str(node).rstrip("/").rsplit("/", 1)[-1]
