@@ -82,8 +82,13 @@ def decode(data: bytes, path: str) -> str:
             return data.decode("latin-1")
 
 
+GENERIC_STEMS = {"article", "index", "text", "body", "content", "story"}
+
+
 def article_id(path: Path, suffix: str = "") -> str:
-    stem = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-_") or "article"
+    """The file's stem as a slug; a generic stem ("article.txt") takes its folder's name instead."""
+    name = path.parent.name if path.stem.lower() in GENERIC_STEMS and path.parent.name else path.stem
+    stem = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_") or "article"
     return stem + suffix
 
 

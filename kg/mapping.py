@@ -202,9 +202,11 @@ def _describe(
         org = gaz.organisations.get(local)
         if org is not None:
             yield node, RDF.type, CTKG[org.type]
-            yield _label(node, org.name)
-            for alt in dict.fromkeys((org.long_name, *org.aliases)):
-                if alt != org.name:
+            owner = gaz.states.get(org.state) if org.state else None
+            label = f"{org.name} ({owner.name})" if owner and org.type == "GovernmentBody" else org.name
+            yield _label(node, label)
+            for alt in dict.fromkeys((org.name, org.long_name, *org.aliases)):
+                if alt != label:
                     yield node, SKOS.altLabel, Literal(alt)
             if org.part_of:
                 yield node, CTKG.partOf, mint(f"org/{org.part_of}")

@@ -81,10 +81,10 @@ def _classes(view: View, gaz: Gazetteer) -> list[str]:
             classes.append("rank")
         elif low in vocab.offices and text[:1].isupper():
             classes.append("office")
+        elif len(text) == 1 and text.isupper() and nxt == "." and not in_mention[i]:
+            classes.append("initial")
         elif in_mention[i] or (text[:1].isupper() and (low in vocab.title_words or low in gaz.words)):
             classes.append("vocab")
-        elif len(text) == 1 and text.isupper() and nxt == ".":
-            classes.append("initial")
         elif text[:1].isupper() and text.replace("-", "").replace("'", "").isalpha() and len(text) > 1:
             classes.append("name")
         elif text in vocab.connectors or text.lower() in vocab.connectors:

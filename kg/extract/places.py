@@ -47,7 +47,7 @@ def _country_after(view: View, end: int, gaz: Gazetteer) -> str | None:
 def _trim(name: str, gaz: Gazetteer) -> list[str]:
     """Candidate city names from a capitalised run, longest first ("New Delhi On" -> "New Delhi")."""
     words = name.split()
-    return [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+    return [" ".join(words[:n]).rstrip(".'") for n in range(len(words), 0, -1)]
 
 
 def cities_in(view: View, gaz: Gazetteer, *, start: int = 0, end: int | None = None) -> list[PlaceHit]:
