@@ -87,7 +87,13 @@ def read_articles(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Inp
         elif item.content_hash in seen_hash:
             errors.append(InputError(item.path, f"the same article as {seen_hash[item.content_hash]}", hint="skipped"))
         elif item.id in seen_id:
-            errors.append(InputError(item.path, f"another article already has the name {item.id!r} ({seen_id[item.id]})", hint="rename one of them"))
+            errors.append(
+                InputError(
+                    item.path,
+                    f"another article already has the name {item.id!r} ({seen_id[item.id]})",
+                    hint="rename one of them",
+                )
+            )
         else:
             seen_hash[item.content_hash] = item.path
             seen_id[item.id] = item.path

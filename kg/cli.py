@@ -11,15 +11,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg import __version__
 from kg.errors import KgError, UsageError
 from kg.iri import DEFAULT_BASE
 
+if TYPE_CHECKING:
+    from kg.build import Progress
+
 OK, NOT_CONFORMING, BAD_INPUT = 0, 1, 2
 
 
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+def _progress(enabled: bool) -> tuple[Any, Progress | None]:
     """A progress callback drawing a bar on a terminal, and silent otherwise."""
     if not enabled or not sys.stderr.isatty():
         return None, None
@@ -73,7 +77,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if report is not None and not report.conforms:
         print(report.text(), file=sys.stderr)
     if not conforms and not args.keep_going:
-        print("The graph does not conform; nothing written (use --keep-going to write the conforming part).", file=sys.stderr)
+        print(
+            "The graph does not conform; nothing written (use --keep-going to write the conforming part).",
+            file=sys.stderr,
+        )
         return NOT_CONFORMING
     if args.keep_going and result.excluded:
         print(f"Left out for breaking rules: {', '.join(result.excluded)}", file=sys.stderr)
@@ -85,21 +92,102 @@ def cmd_build(args: argparse.Namespace) -> int:
     return OK if conforms and not result.clashes else NOT_CONFORMING
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from kg.evaluate import evaluate, explain, table
+
+    paths: list[object] = []
+    for given in args.articles:
+        path = Path(given)
+        if path.is_dir():
+            paths += sorted(p for p in path.rglob("*") if p.suffix in {".txt", ".html", ".htm", ".jsonl"})
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    if not Path(args.gold).is_dir():
+        raise UsageError(f"{args.gold}: the gold folder does not exist")
+    evaluation = evaluate(paths, args.gold)
+    if args.json:
+        doc = {
+            "overall": _score_json(evaluation.overall),
+            "categories": {name: _score_json(score) for name, score in evaluation.rows()},
+            "corpus": [{"check": text, "holds": ok} for text, ok in evaluation.corpus_checks],
+            "articles": sorted(evaluation.per_article),
+        }
+        print(json.dumps(doc, indent=2))
+    else:
+        print(table(evaluation))
+        if args.explain:
+            print()
+            print(explain(evaluation) or "Every stated fact is true and every gold fact is found.")
+    for missing in evaluation.missing_gold:
+        print(f"note: no gold file for {missing}", file=sys.stderr)
+    return OK if all(ok for _, ok in evaluation.corpus_checks) else NOT_CONFORMING
+
+
+def _score_json(score: object) -> dict[str, float | int]:
+    from kg.evaluate import Score
+
+    assert isinstance(score, Score)
+    return {
+        "precision": round(score.precision, 4),
+        "recall": round(score.recall, 4),
+        "f1": round(score.f1, 4),
+        "stated": score.stated,
+        "true": score.true,
+        "gold": score.gold,
+        "found": score.found,
+    }
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="kg", description="A knowledge graph builder for counter-terrorism diplomacy news.")
+    top = argparse.ArgumentParser(
+        prog="kg", description="A knowledge graph builder for counter-terrorism diplomacy news."
+    )
     top.add_argument("--version", action="version", version=f"kg {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build the graph from articles", description="Read articles, extract, link, validate and write the graph.")
+    build = commands.add_parser(
+        "build",
+        help="build the graph from articles",
+        description="Read articles, extract, link, validate and write the graph.",
+    )
     build.add_argument("inputs", nargs="*", metavar="INPUT", help="article files or folders (default: data/articles)")
-    build.add_argument("-o", "--output", default="out/kg.ttl", help="output file; its extension picks the format: .ttl .trig .nt .nq .jsonld (default: out/kg.ttl)")
+    build.add_argument(
+        "-o",
+        "--output",
+        default="out/kg.ttl",
+        help="output file; its extension picks the format: .ttl .trig .nt .nq .jsonld (default: out/kg.ttl)",
+    )
     build.add_argument("--base", default=DEFAULT_BASE, help=f"namespace of minted IRIs (default: {DEFAULT_BASE})")
-    build.add_argument("--reason", action="store_true", help="add the OWL RL closure and rules, kept apart from asserted triples")
-    build.add_argument("--keep-going", action="store_true", help="write the conforming part when some articles break the shapes")
+    build.add_argument(
+        "--reason",
+        action="store_true",
+        help="add the OWL RL closure and rules, kept apart from asserted triples",
+    )
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="write the conforming part when some articles break the shapes",
+    )
     build.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(run=cmd_build)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the extractor against annotated articles",
+        description="Build each article alone and score it against the gold file of the same name "
+        "(GOLD/NAME.yaml, or expected.yaml beside a test case's article.txt); corpus.yaml is checked on all together.",
+    )
+    evaluate.add_argument("articles", nargs="+", metavar="ARTICLES", help="article files or folders")
+    evaluate.add_argument("--gold", required=True, help="folder of gold YAML files")
+    evaluate.add_argument("--explain", action="store_true", help="list every false and every missed fact")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(run=cmd_eval)
     return top
 
 

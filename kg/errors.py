@@ -1,9 +1,9 @@
 """Errors that the library raises, each saying what went wrong, where, and what to do.
 
-    KgError
-     +-- InputError        an article that cannot be read (file, line or offset)
-     +-- ResourceError     a data file of the project (ontology, gazetteer, query) is missing or broken
-     +-- UsageError        a command given options that do not fit together
+KgError
+ +-- InputError        an article that cannot be read (file, line or offset)
+ +-- ResourceError     a data file of the project (ontology, gazetteer, query) is missing or broken
+ +-- UsageError        a command given options that do not fit together
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The gazetteer: every name the extractor knows, loaded from ``data/reference/`` once.
 
 Names are matched on tokens, longest first, through two dictionaries: one of exact token
-sequences for acronyms ("TTP", "U.S.", "IS"), whose case matters, and one of lower-cased
-sequences for names ("Tehreek-e-Taliban Pakistan"), which must start with a capital in the text.
+sequences for acronyms ("AQIM", "U.S.", "IS"), whose case matters, and one of lower-cased
+sequences for names ("Harakat al-Shabaab al-Mujahideen"), which must start with a capital in the text.
 Cities are not matched everywhere (too many are also common words); the extractor looks them up
 where the text speaks of a place ("held in ...", "near ...").
 """
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from kg.text import Token, tokenize
 from kg.iri import slug
 from kg.resources import load_csv, load_yaml
+from kg.text import Token, tokenize
 
 DASHES = {"–": "-", "—": "-", "‐": "-", "‒": "-"}
 
@@ -85,7 +85,7 @@ class Entry:
     """What a name in the text can stand for."""
 
     key: str
-    role: str  # name | demonym | capital
+    role: str  # name | demonym | capital | govbody | geo (a non-state place such as "Lake Chad")
     label: str
 
 
@@ -226,6 +226,8 @@ def load() -> Gazetteer:
             sensitive = is_acronym(form)
             entry = Entry(f"govbody/{slug(body['label'])}", "govbody", body["label"])
             gaz.add(form, entry, case_sensitive=sensitive, any_case=not sensitive)
+    for form in load_yaml("data", "patterns", "mentions.yaml").get("not_states") or ():
+        gaz.add(form, Entry(f"geo/{slug(form)}", "geo", form))
     for row in load_csv("data", "reference", "cities.csv"):
         iso3 = row["country_iso3"]
         capital = (row.get("is_capital") or "").lower() == "true"

@@ -2,7 +2,7 @@
 
 Reads plain text as published, text with a header block (``title:``/``date:``/``source:``/``url:``
 then ``---``), HTML and JSON lines. Strips site boilerplate by the patterns in
-``data/patterns/boilerplate.yaml``, keeps a dateline ("ISLAMABAD:") as a place clue, and
+``data/patterns/boilerplate.yaml``, keeps a dateline ("NAIROBI:") as a place clue, and
 normalises Unicode. Unreadable input raises ``InputError`` naming the file and the problem.
 """
 
@@ -110,9 +110,7 @@ def split_header(text: str, path: str) -> tuple[dict[str, str], str]:
             header[match.group(1).lower()] = match.group(2).strip()
         elif line.strip() and number > 12:
             break
-    raise InputError(
-        path, "the header block never closes", line=1, hint="end the header with a line holding only ---"
-    )
+    raise InputError(path, "the header block never closes", line=1, hint="end the header with a line holding only ---")
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -130,8 +128,34 @@ def parse_date(value: str | None) -> dt.date | None:
 class _TextOfHtml(HTMLParser):
     """Collects the visible text of a page block by block, skipping scripts, styles and navigation."""
 
-    SKIP = {"script", "style", "iframe", "noscript", "nav", "footer", "aside", "form", "svg", "template", "head"}
-    BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "br", "section", "article", "blockquote", "tr", "header"}
+    SKIP = {
+        "script",
+        "style",
+        "iframe",
+        "noscript",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "svg",
+        "template",
+        "head",
+    }
+    BLOCK = {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "li",
+        "br",
+        "section",
+        "article",
+        "blockquote",
+        "tr",
+        "header",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -235,7 +259,7 @@ def _json_lines(path: Path, text: str) -> Iterator[Source | InputError]:
             yield InputError(str(path), f"not valid JSON ({error.msg}, column {error.colno})", line=number)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-            yield InputError(str(path), "a JSON line needs a non-empty \"text\" field", line=number)
+            yield InputError(str(path), 'a JSON line needs a non-empty "text" field', line=number)
             continue
         header = {k: str(record[k]) for k in ("title", "date", "url", "source") if record.get(k)}
         ident = article_id(Path(str(record.get("id") or f"{path.stem}-{number}")))

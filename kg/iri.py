@@ -1,9 +1,9 @@
 """Minting IRIs: one function from a normalised key, so the same thing gets the same IRI in every build.
 
->>> slug("Sergey  Vershinin")
-'sergey-vershinin'
->>> slug("Tehrik-i-Taliban Pakistan")
-'tehrik-i-taliban-pakistan'
+>>> slug("Ana  Petrova")
+'ana-petrova'
+>>> slug("Al-Qaeda in the Islamic Maghreb")
+'al-qaeda-in-the-islamic-maghreb'
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def slug(text: str) -> str:
 
 
 def key(kind: str, local: str) -> str:
-    """An entity key such as ``state/PAK`` or ``person/sergey-vershinin``; IRIs are ``base + key``."""
+    """An entity key such as ``state/KEN`` or ``person/ana-petrova``; IRIs are ``base + key``."""
     if kind not in KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}")
     return f"{kind}/{local}"

@@ -77,7 +77,9 @@ def _provisional_key(meeting: Meeting, article: str, by_local: dict[str, Meeting
     return f"meeting/{stem}-{slug(article)}-{meeting.local}"
 
 
-def _choose_date(values: list[tuple[Ref, PartialDate]], key: str, notes: list[str]) -> tuple[PartialDate | None, frozenset[Ref]]:
+def _choose_date(
+    values: list[tuple[Ref, PartialDate]], key: str, notes: list[str]
+) -> tuple[PartialDate | None, frozenset[Ref]]:
     if not values:
         return None, frozenset()
     best = max(values, key=lambda v: (v[1].precision, v[1].year is not None))[1]
@@ -95,7 +97,9 @@ def link(extractions: Iterable[Extraction]) -> Linked:
     for ex in ordered:
         by_local = {m.local: m for m in ex.meetings}
         for meeting in ex.meetings:
-            statements[_provisional_key(meeting, ex.article.id, by_local)].append(((ex.article.id, meeting.local), meeting))
+            statements[_provisional_key(meeting, ex.article.id, by_local)].append(
+                ((ex.article.id, meeting.local), meeting)
+            )
     # a dated meeting without an ordinal is the numbered meeting of its body held that day
     numbered: dict[tuple[str, str], str] = {}
     for key, items in statements.items():

@@ -153,9 +153,11 @@ def referenced_keys(graph: Graph, mint: Minter) -> set[str]:
     return keys
 
 
-def entity_triples(keys: Iterable[str], extractions: Iterable[Extraction], linked: Linked, gaz: Gazetteer, mint: Minter) -> Iterator[Triple]:
+def entity_triples(
+    keys: Iterable[str], extractions: Iterable[Extraction], linked: Linked, gaz: Gazetteer, mint: Minter
+) -> Iterator[Triple]:
     """Types, labels and reference facts of the things the articles refer to, and what they entail."""
-    minted = {}
+    minted: dict[str, Entity] = {}
     for ex in sorted(extractions, key=lambda e: e.article.id):
         for entity in ex.entities:
             minted.setdefault(entity.key, entity)

@@ -1,6 +1,6 @@
 """The plain data that flows between stages. Frozen, so no stage changes what it was given.
 
-Entities are named by *keys* such as ``state/PAK`` or ``person/sergey-vershinin``: the IRI of a
+Entities are named by *keys* such as ``state/PAK`` or ``person/ana-petrova``: the IRI of a
 thing is the configured base followed by its key (see ``kg.iri``).
 """
 

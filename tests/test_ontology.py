@@ -273,8 +273,7 @@ def test_parses_with_pyoxigraph(ontology: Graph) -> None:
     classes = {
         row["c"].value
         for row in store.query(
-            "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
-            "SELECT ?c WHERE { ?c a owl:Class . FILTER isIRI(?c) }"
+            "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT ?c WHERE { ?c a owl:Class . FILTER isIRI(?c) }"
         )
     }
     assert {str(c) for c in CONTRACT_CLASSES} <= classes
@@ -285,9 +284,7 @@ def test_ontology_header(ontology: Graph) -> None:
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) is not None
     assert english(ontology, ONTOLOGY_IRI, DCTERMS.title)
     assert english(ontology, ONTOLOGY_IRI, DCTERMS.description)
-    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef(
-        "https://creativecommons.org/licenses/by/4.0/"
-    )
+    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
 def test_prefixes_are_declared() -> None:
@@ -307,9 +304,7 @@ def test_contract_class(ontology: Graph, term: URIRef) -> None:
     assert set(ontology.objects(term, RDFS.subClassOf)) == CONTRACT_CLASSES[term]
 
 
-@pytest.mark.parametrize(
-    "term", sorted(CONTRACT_PROPERTIES) + sorted(PRODUCT_PROPERTIES), ids=lambda t: t.fragment
-)
+@pytest.mark.parametrize("term", sorted(CONTRACT_PROPERTIES) + sorted(PRODUCT_PROPERTIES), ids=lambda t: t.fragment)
 def test_property(ontology: Graph, term: URIRef) -> None:
     domain, range_ = {**CONTRACT_PROPERTIES, **PRODUCT_PROPERTIES}[term]
     assert len(english(ontology, term, RDFS.label)) == 1

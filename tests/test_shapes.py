@@ -236,17 +236,13 @@ def test_validation_leaves_the_data_graph_untouched(shapes: Graph, ontology: Gra
 
 def test_validation_needs_the_ontology_for_the_class_hierarchy(shapes: Graph) -> None:
     # Without the ontology an international organisation is not known to be an organisation.
-    conforms, report, _text = pyshacl.validate(
-        turtle(VALID), shacl_graph=shapes, inference="none", advanced=True
-    )
+    conforms, report, _text = pyshacl.validate(turtle(VALID), shacl_graph=shapes, inference="none", advanced=True)
     assert not conforms
     messages = {str(m) for m in report.objects(None, SH.resultMessage)}
     assert any("must be a ctkg:Organisation" in m for m in messages), messages
 
 
-def test_held_meeting_with_one_party_is_accepted_when_the_text_names_only_one(
-    shapes: Graph, ontology: Graph
-) -> None:
+def test_held_meeting_with_one_party_is_accepted_when_the_text_names_only_one(shapes: Graph, ontology: Graph) -> None:
     data = edited(
         add=f"""
         <https://w3id.org/ctkg/id/meeting/pakistan-counter-terrorism-review-2024> a ctkg:Meeting ;
@@ -299,8 +295,7 @@ BROKEN = [
     ),
     (
         "meeting-without-evidence",
-        f'{M10} ctkg:evidence "The 10th meeting of the Joint Working Group on Counter-Terrorism '
-        f'was held in Moscow." .',
+        f'{M10} ctkg:evidence "The 10th meeting of the Joint Working Group on Counter-Terrorism was held in Moscow." .',
         "",
         "must quote the sentence it was read from",
     ),
@@ -337,8 +332,7 @@ BROKEN = [
     (
         "state-iri-not-iso-code",
         "",
-        '<https://w3id.org/ctkg/id/state/pakistan> a ctkg:State ; rdfs:label "Pakistan"@en ; '
-        'ctkg:isoCode "PAK" .',
+        '<https://w3id.org/ctkg/id/state/pakistan> a ctkg:State ; rdfs:label "Pakistan"@en ; ctkg:isoCode "PAK" .',
         "three-letter ISO code in capitals",
     ),
     (
@@ -452,8 +446,7 @@ BROKEN = [
     (
         "threat-group-iri-outside-group",
         "",
-        "<https://w3id.org/ctkg/id/org/lashkar-e-taiba> a ctkg:ThreatGroup ; "
-        'rdfs:label "Lashkar-e-Taiba"@en .',
+        '<https://w3id.org/ctkg/id/org/lashkar-e-taiba> a ctkg:ThreatGroup ; rdfs:label "Lashkar-e-Taiba"@en .',
         "identifier must be https://w3id.org/ctkg/id/group/",
     ),
 ]
@@ -463,9 +456,7 @@ BROKEN = [
     ("remove", "add", "expected"),
     [pytest.param(remove, add, expected, id=case) for case, remove, add, expected in BROKEN],
 )
-def test_broken_graph_is_rejected(
-    remove: str, add: str, expected: str, shapes: Graph, ontology: Graph
-) -> None:
+def test_broken_graph_is_rejected(remove: str, add: str, expected: str, shapes: Graph, ontology: Graph) -> None:
     conforms, messages = validate(edited(remove=remove, add=add), shapes, ontology)
     assert not conforms
     assert any(expected in message for message in messages), messages
@@ -486,10 +477,7 @@ def test_every_ontology_class_has_a_shape(shapes: Graph, ontology: Graph) -> Non
 
 def test_every_ctkg_term_in_the_shapes_is_defined_in_the_ontology(shapes: Graph, ontology: Graph) -> None:
     used = {
-        term
-        for triple in shapes
-        for term in triple
-        if isinstance(term, URIRef) and str(term).startswith(str(CTKG))
+        term for triple in shapes for term in triple if isinstance(term, URIRef) and str(term).startswith(str(CTKG))
     }
     defined = set(ontology.subjects())
     assert used <= defined, used - defined

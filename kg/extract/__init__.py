@@ -60,7 +60,9 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
             offset = view.tokens[hit.start].start - view.sentence.start
             found.setdefault(view.index, []).append((offset, _official(hit, view, gaz)))
 
-    meetings, places, sides = extract_meetings(views, found, article, gaz, headline=headline)
+    threats = find_threats([v for v in views if v.index != headline])
+    told = frozenset(t.sentence for t in threats)
+    meetings, places, sides = extract_meetings(views, found, article, gaz, headline=headline, threat_sentences=told)
     entities.extend(places)
     officials = _settle_officials(found, sides, meetings, gaz)
     meetings = with_heads_states(meetings, officials)
@@ -79,7 +81,7 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
         entities=tuple(_unique(entities)),
         meetings=tuple(meetings),
         attacks=tuple(attacks),
-        threats=tuple(find_threats(views)),
+        threats=tuple(threats),
     )
 
 

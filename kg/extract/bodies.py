@@ -52,6 +52,11 @@ def _stop_words() -> frozenset[str]:
     return frozenset(words + [d.lower() for d in dates["weekdays"]])
 
 
+@cache
+def _lower_topic() -> re.Pattern[str]:
+    return re.compile(_spec()["lower_case_topic"], re.IGNORECASE)
+
+
 def read_body_name(view: View, offset: int) -> tuple[str, int] | None:
     """The name that starts at ``offset`` of the sentence text: capitalised words and connectors."""
     text = view.text
@@ -66,8 +71,10 @@ def read_body_name(view: View, offset: int) -> tuple[str, int] | None:
         if word.lower().rstrip(".") in _stop_words():
             break
         end = match.end()
-    name = text[offset:end].strip()
-    name = re.sub(r"(?:\s+(?:of|the|on|to|for|and|against|-|–))+$", "", name)
+    name = re.sub(r"(?:\s+(?:of|the|on|to|for|and|against|-|–))+$", "", text[offset:end].strip())
+    topic = _lower_topic().match(text, offset + len(name)) if kind_of(name) and re.search(r"[a-z]$", name) else None
+    if topic:  # "consultations on counter-terrorism": a topic in lower case still belongs to the name
+        name = text[offset : topic.end()].strip()
     return (name, offset + len(text[offset:end]) - len(text[offset:end].lstrip())) if name else None
 
 
@@ -140,20 +147,54 @@ _FOLLOWED = re.compile(r"^\s+<state(\d+)>")
 _IN_STATE = re.compile(r"^\s+(?:in|to)\s+(?:the\s+)?<state(\d+)>")
 
 
-def resolve_government_bodies(view: View, gaz: Gazetteer) -> tuple[View, list[Entity]]:
-    """Give each generic ministry or embassy its state, or drop it when the text does not say."""
-    mentions = list(view.mentions)
-    skeleton = skeleton_of(view.sentence, mentions)
-    entities: list[Entity] = []
-    kept: list[Mention] = []
-    pieces = re.split(r"(<\w+?\d+>)", skeleton)
+_SIDE = re.compile(r"<state(\d+)>(?:'s)?\s+(?:delegation|side|team)\b")
+_WORDS = r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*"
+# The rest of a long official name: "Ministry of Interior and National Administration",
+# "Ministry of Foreign Affairs, Migration and Tunisians Abroad".
+_EXTENSION = re.compile(rf"\s+and\s+{_WORDS}|,\s+{_WORDS}\s+and\s+{_WORDS}")
+
+
+def _placeholder_positions(skeleton: str) -> dict[int, int]:
     positions = {}
     cursor = 0
-    for piece in pieces:
+    for piece in re.split(r"(<\w+?\d+>)", skeleton):
         match = re.fullmatch(r"<(\w+?)(\d+)>", piece)
         if match:
             positions[int(match.group(2))] = cursor
         cursor += len(piece)
+    return positions
+
+
+def _owners(before: str, after: str, mentions: list[Mention], home: str | None) -> list[str]:
+    """The states a body belongs to: named with it ("Pakistan's", "of Pakistan"), else the side the
+    sentence speaks for ("the Nigerian delegation ... included the Ministry of ..."), else the
+    state of the article's dateline ("NAIROBI: ... the Ministry of Interior said")."""
+    for regex in (_POSSESSIVE, _COORDINATED, _ADJACENT):
+        found = regex.search(before)
+        if found:
+            return [mentions[int(g)].key for g in found.groups()]
+    for regex in (_OF_STATE, _FOLLOWED):
+        found = regex.search(after)
+        if found:
+            return [mentions[int(found.group(1))].key]
+    sides = _SIDE.findall(before)
+    if sides:
+        return [mentions[int(sides[-1])].key]
+    return [home] if home else []
+
+
+def resolve_government_bodies(view: View, gaz: Gazetteer, home: str | None = None) -> tuple[View, list[Entity]]:
+    """Give each generic ministry or embassy its state, or drop it when the text does not say.
+
+    A body written by its formal name keeps that name as its label ("Ministry of Internal Affairs
+    (Uganda)"); a common form ("the foreign ministry", "MOFA") gets the kind's label.
+    """
+    mentions = list(view.mentions)
+    skeleton = skeleton_of(view.sentence, mentions)
+    positions = _placeholder_positions(skeleton)
+    entities: list[Entity] = []
+    kept: list[Mention] = []
+    formal = tuple(_spec()["formal_heads"])
     for number, mention in enumerate(mentions):
         if not mention.key.startswith("govbody/"):
             kept.append(mention)
@@ -161,22 +202,17 @@ def resolve_government_bodies(view: View, gaz: Gazetteer) -> tuple[View, list[En
         here = positions[number]
         before = skeleton[:here]
         after = skeleton[here + len(f"<govbody{number}>") :]
-        owners: list[int] = []
-        for regex in (_POSSESSIVE, _COORDINATED, _ADJACENT):
-            found = regex.search(before)
-            if found:
-                owners = [int(g) for g in found.groups()]
-                break
-        if not owners:
-            for regex in (_OF_STATE, _FOLLOWED):
-                found = regex.search(after)
-                if found:
-                    owners = [int(found.group(1))]
-                    break
         kind_label = gaz.labels.get(mention.key, mention.surface)
+        written, end = kind_label, mention.end
+        if mention.surface.startswith(formal):
+            extension = _EXTENSION.match(after)
+            if extension:
+                after = after[extension.end() :]
+                end += extension.end()
+            written = " ".join(view.text[mention.start - view.sentence.start : end - view.sentence.start].split())
         host = _IN_STATE.search(after) if kind_label == "Embassy" else None
-        for owner in owners:
-            state = gaz.state_of_key(mentions[owner].key)
+        for owner in _owners(before, after, mentions, None if kind_label == "Embassy" else home):
+            state = gaz.state_of_key(owner)
             if state is None:
                 continue
             if kind_label == "Embassy":
@@ -188,9 +224,9 @@ def resolve_government_bodies(view: View, gaz: Gazetteer) -> tuple[View, list[En
                 text = f"Embassy of {state.name} in {other.name}"
                 key = f"org/{state.iso3.lower()}-embassy-{other.iso3.lower()}"
             else:
-                text = f"{kind_label} ({state.name})"
+                text = f"{written} ({state.name})"
                 key = f"org/{state.iso3.lower()}-{slug(kind_label)}"
             entities.append(Entity(key, text, "GovernmentBody", view.index, part_of=state.key))
-            kept.append(Mention(key, mention.surface, mention.start, mention.end, mention.sentence, "name"))
+            kept.append(Mention(key, view.text[mention.start - view.sentence.start : end - view.sentence.start], mention.start, end, mention.sentence, "name"))
     kept.sort(key=lambda m: (m.start, m.end))
     return View(view.sentence, view.tokens, tuple(kept), skeleton_of(view.sentence, kept)), entities

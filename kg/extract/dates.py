@@ -41,6 +41,7 @@ def _regexes() -> list[tuple[re.Pattern[str], str]]:
     year = r"(?P<year>(?:1[89]|20)\d\d)"
     weekdays = "|".join(patterns("dates")["weekdays"])
     relative = "|".join(sorted(patterns("dates")["relative_days"], key=len, reverse=True))
+    years = "|".join(re.escape(y).replace(r"\ ", r"\s+") for y in patterns("dates")["relative_years"])
     flags = re.IGNORECASE
     return [
         (re.compile(rf"\b{year}-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)\b"), "iso"),
@@ -52,6 +53,7 @@ def _regexes() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"\b(?:in|since|by|until|till|during|of|early|late|mid-)\s+{year}\b(?!\s*-)", flags), "y"),
         (re.compile(rf"\b(?:on|last|this\s+past)\s+(?P<weekday>{weekdays})\b"), "weekday"),
         (re.compile(rf"\b(?P<relative>{relative})\b", flags), "relative"),
+        (re.compile(rf"\b(?P<years>{years})\b", flags), "relative_year"),
     ]
 
 
@@ -84,6 +86,9 @@ def _build(kind: str, match: re.Match[str], published: dt.date | None) -> tuple[
     if kind == "relative":
         back = patterns("dates")["relative_days"][groups["relative"].lower()]
         return PartialDate.of(published - dt.timedelta(days=back)), True
+    if kind == "relative_year":
+        shift = patterns("dates")["relative_years"][" ".join(groups["years"].lower().split())]
+        return PartialDate(published.year + shift), True
     return None, False
 
 

@@ -23,6 +23,10 @@ from kg.model import Article, Entity, Meeting, Official, PartialDate
 class Rules:
     numbered: re.Pattern[str]
     ordinal_body: re.Pattern[str]
+    bare: re.Pattern[str]
+    first_held: re.Pattern[str]
+    future_after: re.Pattern[str]
+    future_before: re.Pattern[str]
     previous: re.Pattern[str]
     next: re.Pattern[str]
     host: re.Pattern[str]
@@ -31,11 +35,16 @@ class Rules:
     virtual: re.Pattern[str]
     led_by: re.Pattern[str]
     chair: re.Pattern[str]
+    led_active: re.Pattern[str]
+    met_in: re.Pattern[str]
     attendance: re.Pattern[str]
+    observers: re.Pattern[str]
     discussion: re.Pattern[str]
+    talk: re.Pattern[str]
     forum: re.Pattern[str]
     not_forum: re.Pattern[str]
     ordinals: dict[str, int]
+    generic_labels: frozenset[str]
 
 
 @cache
@@ -45,7 +54,7 @@ def rules() -> Rules:
     spec = patterns("meetings")
     words = spec["ordinal_words"]
     ordinal = r"\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(words, key=len, reverse=True))
-    sitting = "|".join(spec["sitting_nouns"])
+    sitting = "|".join(sorted(spec["sitting_nouns"], key=len, reverse=True))
 
     def rx(name: str) -> re.Pattern[str]:
         text = spec[name].replace("{ORDINAL}", ordinal).replace("{SITTING}", sitting)
@@ -54,6 +63,10 @@ def rules() -> Rules:
     return Rules(
         numbered=rx("numbered_sitting"),
         ordinal_body=re.compile(spec["ordinal_body"].replace("{ORDINAL}", ordinal)),
+        bare=rx("bare_sitting"),
+        first_held=rx("first_held"),
+        future_after=rx("future_after"),
+        future_before=rx("future_before"),
         previous=rx("previous_sitting"),
         next=rx("next_sitting"),
         host=compile_pattern(spec["host"]),
@@ -62,11 +75,16 @@ def rules() -> Rules:
         virtual=rx("virtual"),
         led_by=rx("led_by"),
         chair=compile_pattern(spec["chair_state"]),
+        led_active=rx("led_active"),
+        met_in=rx("met_in"),
         attendance=rx("attendance"),
+        observers=rx("observers"),
         discussion=rx("discussion"),
+        talk=rx("talk"),
         forum=compile_pattern(spec["forum"]),
         not_forum=rx("not_forum"),
         ordinals={k.lower(): int(v) for k, v in words.items()},
+        generic_labels=frozenset(spec["descriptive_generic"]),
     )
 
 
@@ -114,28 +132,48 @@ class Draft:
     next: str | None = None
 
 
+def _kind(view: View, start: int, end: int) -> str:
+    """A numbered sitting is "next" when written so ("the next ...", "agreed to hold the 3rd round",
+    "the 8th meeting ... will be held"), else "held"."""
+    r = rules()
+    before = view.text[:start]
+    if "next" in before[-12:].lower() or r.future_before.search(before):
+        return "next"
+    after = r.future_after.match(view.text, end)
+    if after and not re.search(r"\bnext\b", after.group(), re.I):
+        return "next"
+    return "held"
+
+
 def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting]:
     r = rules()
     found: list[Sitting] = []
     taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int, ordinal: int | None, name: BodyName | None) -> None:
+        found.append(Sitting(kind, view, start, end, ordinal, name))
+        taken.append((start, end))
+
     for match in r.numbered.finditer(view.text):
         name = body_name(view, match.end(), gaz)
         if name is None:
             continue
-        kind = "held"
-        before = view.text[max(0, match.start() - 12) : match.start()].lower()
-        if "next" in before:
-            kind = "next"
-        found.append(Sitting(kind, view, match.start(), name.end - view.sentence.start, ordinal_value(match.group("ordinal")), name))
-        taken.append((match.start(), name.end - view.sentence.start))
+        end = name.end - view.sentence.start
+        add(_kind(view, match.start(), end), match.start(), end, ordinal_value(match.group("ordinal")), name)
     for match in r.ordinal_body.finditer(view.text):
         if any(s <= match.start() < e for s, e in taken):
             continue
         name = body_name(view, match.end(), gaz)
         if name is None or name.key is None:
             continue
-        found.append(Sitting("held", view, match.start(), name.end - view.sentence.start, ordinal_value(match.group("ordinal")), name))
-        taken.append((match.start(), name.end - view.sentence.start))
+        end = name.end - view.sentence.start
+        add(_kind(view, match.start(), end), match.start(), end, ordinal_value(match.group("ordinal")), name)
+    for match in r.bare.finditer(view.text):
+        if not any(s <= match.start() < e for s, e in taken):
+            add(_kind(view, match.start(), match.end()), match.start(), match.end(), ordinal_value(match.group("ordinal")), None)
+    for match in r.first_held.finditer(view.text):
+        if not any(s <= match.start() < e for s, e in taken):
+            add("held", match.start(), match.end(), 1, None)
     for kind, regex in (("previous", r.previous), ("next", r.next)):
         for match in regex.finditer(view.text):
             if any(s <= match.start() < e for s, e in taken):
@@ -145,11 +183,12 @@ def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting
             if of:
                 name = body_name(view, match.end() + of.end(), gaz)
             end = name.end - view.sentence.start if name else match.end()
-            found.append(Sitting(kind, view, match.start(), end, None, name))
-            taken.append((match.start(), end))
+            add(kind, match.start(), end, None, name)
     if not found and not headline:
         for match in r.descriptive.finditer(view.text):
             label = " ".join(match.group("label").split())
+            if label.lower() in r.generic_labels:
+                continue  # "hosted the meeting": the meeting told elsewhere
             found.append(Sitting("descriptive", view, match.start(), match.end(), None, None, label))
     return sorted(found, key=lambda s: s.start)
 
@@ -179,6 +218,8 @@ def _place_for(sitting: Sitting, article: Article, gaz: Gazetteer, following: in
         if city:
             return city.key, False, [city_entity(city, view.index)]
     hits = cities_in(view, gaz, start=sitting.start, end=following)
+    if not hits:  # "officials met in Entebbe on 4 March for the 6th meeting"
+        hits = [h for h in cities_in(view, gaz, end=sitting.start) if r.met_in.search(view.text[: h.start])][-1:]
     if hits and hits[0].city:
         return hits[0].key, False, [city_entity(hits[0].city, view.index)]
     return None, False, []
@@ -231,6 +272,7 @@ def extract_meetings(
     gaz: Gazetteer,
     *,
     headline: int | None,
+    threat_sentences: frozenset[int] = frozenset(),
 ) -> tuple[list[Meeting], list[Entity], dict[str, str]]:
     """Meetings of one article, the bodies and places they name, and the side each head led.
 
@@ -255,8 +297,8 @@ def extract_meetings(
         if sitting.kind not in {"held", "descriptive"}:
             continue
         body = sitting.body
-        if body is not None and body.key is None:
-            body = current_body
+        if (body is not None and body.key is None) or (body is None and sitting.ordinal is not None):
+            body = current_body  # "the working group", "the 13th round": the body told before
         if body is not None:
             current_body = body if body.key else current_body
         ident = (body.key if body else None, sitting.ordinal, sitting.label if body is None else None)
@@ -279,7 +321,10 @@ def extract_meetings(
             continue
         body = sitting.body if sitting.body and sitting.body.key else None
         named_kind = kind_of(sitting.body.text) if sitting.body else kind_of(sitting.view.text[sitting.start : sitting.end])
-        anchor = _current(sittings, number, sitting_draft, primary, kind=named_kind)
+        if sitting.kind == "next":
+            anchor = _latest(drafts, body, sitting.ordinal, primary)
+        else:
+            anchor = _current(sittings, number, sitting_draft, primary, kind=named_kind)
         if body is None and anchor is not None:
             body = anchor.body
         if anchor is None and body is None:
@@ -290,7 +335,9 @@ def extract_meetings(
         if anchor is not None:
             if sitting.kind == "next":
                 anchor.next = d.local
-                if anchor.ordinal is not None:
+                if sitting.ordinal is not None:
+                    d.ordinal = sitting.ordinal
+                elif anchor.ordinal is not None:
                     d.ordinal = anchor.ordinal + 1
             else:
                 d.next = anchor.local
@@ -340,8 +387,8 @@ def extract_meetings(
             continue
         own = [sitting_draft[n] for n, s in enumerate(sittings) if s.view is view and n in sitting_draft]
         target = next((d for d in own if d.status == "held" and d is not None and (d.ordinal or d.label)), None)
-        if target is None:
-            target = primary if not own else None
+        if target is None and all(d.status == "planned" for d in own):
+            target = primary  # a sentence about the next meeting still tells of this one
         if target is None:
             continue
         led = r.led_by.search(view.text)
@@ -351,7 +398,14 @@ def extract_meetings(
                 if key not in target.heads:
                     target.heads.append(key)
             sides.update(_assign_sides(_side_markers(view, gaz), heads))
-        if r.attendance.search(view.text):
+        active = r.led_active.search(view.text)
+        if active and not led:  # "Coordinator X led the U.S. delegation"
+            heads = [(off, o.key) for off, o in officials.get(view.index, []) if off < active.start()]
+            for _, key in heads:
+                if key not in target.heads:
+                    target.heads.append(key)
+            sides.update(_assign_sides(_side_markers(view, gaz), heads))
+        if r.attendance.search(view.text) and not r.observers.search(view.text):
             for mention in view.mentions:
                 if mention.key.startswith("state/") and mention.key not in target.participants:
                     target.participants.append(mention.key)
@@ -366,23 +420,29 @@ def extract_meetings(
                 if org and org.type == "InternationalOrganisation" and not org.party and key not in target.forums:
                     target.forums.append(key)
 
-    # threats the meeting addressed: in its own sentences, the headline, or talk of what the sides discussed
+    # threats the meeting addressed: in its own sentences, the headline, talk of what the sides discussed,
+    # or a group named as a threat to a state in the report of the meeting
     if primary is not None:
-        talk = re.compile(r"\b(?:sides|delegations|meeting|dialogue|talks|consultations?|working group)\b", re.I)
         for view in views:
             groups = [m.key for m in view.mentions if m.key.startswith("group/")]
             if not groups:
                 continue
-            own = view.index in primary.sentences or view.index == headline
-            if own or (talk.search(view.text) and r.discussion.search(view.text)):
+            own = view.index in primary.sentences or view.index == headline or view.index in threat_sentences
+            if own or (r.talk.search(view.text) and r.discussion.search(view.text)):
                 for key in groups:
                     if key not in primary.threats:
                         primary.threats.append(key)
 
     for _, name, index in sorted(names, key=lambda n: (n[0], n[2])):
         entities.append(body_entity(name, index))
-    meetings = [_finish(d, gaz, entities, sides, officials) for d in drafts if d.sentences]
+    told = [d for d in drafts if d.sentences and (d is primary or _tells_something(d))]
+    meetings = [_finish(d, gaz, entities, d is primary) for d in told]
     return meetings, entities, sides
+
+
+def _tells_something(d: Draft) -> bool:
+    """"Since their previous meeting" with no number, date or place states no meeting worth a node."""
+    return bool(d.status == "planned" or d.ordinal or d.label or d.date or d.place or d.virtual)
 
 
 def _number(placeholder: str) -> int:
@@ -408,6 +468,18 @@ def _current(
     return candidates[0] if candidates and kind is None else primary
 
 
+def _latest(drafts: list[Draft], body: BodyName | None, ordinal: int | None, primary: Draft | None) -> Draft | None:
+    """The meeting that "the next meeting" follows: the one numbered just before it, else the latest
+    numbered held meeting of its body, else the article's main meeting."""
+    held = [d for d in drafts if d.status == "held" and d.ordinal is not None]
+    if body is not None and body.key:
+        held = [d for d in held if d.body is not None and d.body.key == body.key]
+    if ordinal is not None:
+        before = [d for d in held if d.ordinal == ordinal - 1]
+        return before[0] if before else primary
+    return max(held, key=lambda d: d.ordinal or 0) if held else primary
+
+
 def _top(org_key: str, gaz: Gazetteer) -> str | None:
     org = gaz.organisations.get(org_key[4:])
     seen = set()
@@ -420,7 +492,7 @@ def _top(org_key: str, gaz: Gazetteer) -> str | None:
     return org.key if org is not None else None
 
 
-def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], sides: dict[str, str], officials: dict[int, list[tuple[int, Official]]]) -> Meeting:
+def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], primary: bool) -> Meeting:
     participants = list(d.participants)
     organisations = list(d.organisations)
     forums = list(d.forums)
@@ -429,7 +501,7 @@ def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], sides: dict[str, s
             target = participants if party.startswith("state/") else organisations
             if party not in target:
                 target.append(party)
-        if d.body.owner:
+        if d.body.owner and primary:  # the article's meeting is held within its body's organisation
             top = _top(d.body.owner, gaz)
             if top and top not in forums:
                 forums.append(top)

@@ -66,7 +66,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
     mentions: list[Mention] = []
     for match in gaz.find(tokens):
         entry = match.entries[0]
-        if entry.role == "capital" and not _is_government(tokens, match):
+        if entry.role == "geo" or (entry.role == "capital" and not _is_government(tokens, match)):
             continue
         start, end = tokens[match.start].start, tokens[match.end - 1].end
         surface = sentence.text[start - sentence.start : end - sentence.start]

@@ -39,8 +39,9 @@ def _country_after(view: View, end: int, gaz: Gazetteer) -> str | None:
         return None
     at = view.sentence.start + end + match.end()
     for mention in view.mentions:
-        if mention.start == at and mention.key.startswith("state/"):
-            return mention.key[6:]
+        possessive = view.text[mention.end - view.sentence.start :].startswith("'s")
+        if mention.start == at and mention.key.startswith("state/") and not possessive:
+            return mention.key[6:]  # "in Dushanbe, India's ministry said" names no country of Dushanbe
     return None
 
 

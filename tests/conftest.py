@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository's folders, a build of the seed articles, the development corpus."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+BASE = "https://w3id.org/ctkg/id/"
+
+
+def run_kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the ``kg`` command as a user would (a real subprocess)."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build`` over data/articles, written to a temporary out/kg.ttl."""
+    out = tmp_path_factory.mktemp("seed") / "kg.ttl"
+    result = run_kg("build", "data/articles", "-o", str(out), "--reason", "-q")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build: Path) -> Graph:
+    graph = Graph()
+    graph.parse(seed_build, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not (SHARED_CORPUS / "articles").is_dir():
+        pytest.skip(f"the development corpus is not here ({SHARED_CORPUS} is missing); skipping its evaluation")
+    return SHARED_CORPUS
