@@ -15,14 +15,16 @@ from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from kg import gazetteer
-from kg.errors import InputError
+from kg import codec, gazetteer
+from kg.codec import fingerprint
+from kg.errors import InputError, UsageError
 from kg.extract import extract
 from kg.ingest import read_all
 from kg.iri import DEFAULT_BASE
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
+from kg.store import Changes, Location, Manifest, commit, digest
 from kg.validate import ValidationReport, validate
 
 Progress = Callable[[str, int, int], None]
@@ -40,6 +42,9 @@ class BuildResult:
     inferred: Graph | None = None
     clashes: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)  # articles extracted in this run (the rest came from the store)
+    changed: list[str] = field(default_factory=list)  # named graphs written or dropped in the store
+    generation: Path | None = None
 
     @property
     def mint(self) -> Minter:
@@ -70,8 +75,9 @@ class BuildResult:
         violations = len(self.report.violations) if self.report else 0
         inferred = f", {len(self.inferred)} inferred" if self.inferred is not None else ""
         return (
-            f"{len(self.article_graphs)} article(s), {len(merged)} triples{inferred}; {shown}; "
-            f"{violations} violation(s); {len(self.errors)} unreadable input(s)"
+            f"{len(self.article_graphs)} article(s) ({len(self.extracted)} extracted), "
+            f"{len(merged)} triples{inferred}; {shown}; {violations} violation(s); "
+            f"{len(self.errors)} unreadable input(s)"
         )
 
 
@@ -126,17 +132,112 @@ def build(
     check: bool = True,
     reason: bool = False,
     keep_going: bool = False,
+    store: Path | None = None,
+    rebuild: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
+    """Build the graph of the inputs; with ``store``, add them to the articles already there.
+
+    With a store, an article whose content and the extractor are unchanged is not extracted again,
+    and only the graphs whose content changed are rewritten, in one atomic update.
+    """
+    if store is not None:
+        with Location(store).writing():
+            return _build(
+                inputs,
+                base=base,
+                check=check,
+                reason=reason,
+                keep_going=keep_going,
+                store=store,
+                rebuild=rebuild,
+                progress=progress,
+            )
+    return _build(
+        inputs,
+        base=base,
+        check=check,
+        reason=reason,
+        keep_going=keep_going,
+        store=None,
+        rebuild=rebuild,
+        progress=progress,
+    )
+
+
+def _build(
+    inputs: Iterable[str | Path],
+    *,
+    base: str,
+    check: bool,
+    reason: bool,
+    keep_going: bool,
+    store: Path | None,
+    rebuild: bool,
+    progress: Progress | None,
+) -> BuildResult:
     articles, errors = read_articles(inputs)
+    location = Location(store) if store is not None else None
+    manifest = location.manifest() if location is not None and not rebuild else None
+    if manifest is not None and manifest.base != base:
+        raise UsageError(f"the store at {store} uses the base {manifest.base}; give that --base or use --rebuild")
+    reuse = manifest is not None and manifest.fingerprint == fingerprint()
     gaz = gazetteer.load()
-    extractions = []
+    extractions: dict[str, Extraction] = {}
+    extracted: list[str] = []
+    given = {a.id for a in articles}
+    if manifest is not None and location is not None:
+        for article_id in sorted(set(manifest.articles) - given):
+            cached = location.extraction_text(article_id)
+            if cached is not None:
+                previous = codec.loads(cached)
+                extractions[article_id] = previous if reuse else extract(previous.article, gaz)
+                if not reuse:
+                    extracted.append(article_id)
     for number, article in enumerate(articles, start=1):
-        extractions.append(extract(article, gaz))
+        known = manifest.articles.get(article.id) if manifest is not None else None
+        cached = location.extraction_text(article.id) if location is not None and reuse and known else None
+        if cached is not None and known is not None and known.get("hash") == article.content_hash:
+            extractions[article.id] = codec.loads(cached)
+        else:
+            extractions[article.id] = extract(article, gaz)
+            extracted.append(article.id)
         if progress:
             progress("extract", number, len(articles))
+    return finish(
+        list(extractions.values()),
+        errors,
+        extracted,
+        location,
+        manifest,
+        base=base,
+        check=check,
+        reason=reason,
+        keep_going=keep_going,
+        fresh=rebuild,
+        progress=progress,
+    )
+
+
+def finish(
+    extractions: list[Extraction],
+    errors: list[InputError],
+    extracted: list[str],
+    location: Location | None,
+    manifest: Manifest | None,
+    *,
+    base: str,
+    check: bool,
+    reason: bool,
+    keep_going: bool,
+    fresh: bool = False,
+    dropped: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Link, map, validate and reason over all extractions, then update the store if there is one."""
+    extractions = sorted(extractions, key=lambda e: e.article.id)
     linked, graphs, entities = assemble(extractions, base=base)
-    result = BuildResult(base, extractions, errors, linked, graphs, entities)
+    result = BuildResult(base, extractions, errors, linked, graphs, entities, extracted=extracted)
     if check:
         if progress:
             progress("validate", 0, 1)
@@ -149,7 +250,98 @@ def build(
         if progress:
             progress("reason", 0, 1)
         result.inferred, result.clashes = infer(result.asserted(), base=base)
+    if location is not None and (result.report is None or result.report.conforms or keep_going):
+        changes = _changes(result, manifest, fresh=fresh or manifest is None, dropped=set(dropped))
+        result.changed = sorted(changes.put) + sorted(changes.drop)
+        if not changes.empty():
+            result.generation = commit(location, changes)
     return result
+
+
+def _changes(result: BuildResult, manifest: Manifest | None, *, fresh: bool, dropped: set[str]) -> Changes:
+    mint = result.mint
+    new = Manifest(result.base, fingerprint())
+    changes = Changes(new, fresh=fresh)
+    old_graphs = dict(manifest.graphs) if manifest is not None and not fresh else {}
+    wanted: dict[str, Graph] = {str(mint.graph(f"article/{i}")): g for i, g in result.article_graphs.items()}
+    wanted[str(mint.graph("entities"))] = result.entities
+    if result.inferred is not None:
+        wanted[str(mint.graph("inferred"))] = result.inferred
+    ontology_name, reference_name = str(mint.graph("ontology")), str(mint.graph("reference"))
+    stamp = f"data:{new.fingerprint}"  # the ontology and reference data change only with the project's data
+    for name, make in ((ontology_name, _ontology_triples), (reference_name, _reference_triples)):
+        new.graphs[name] = stamp
+        if old_graphs.get(name) != stamp:
+            changes.lazy[name] = make(result.base)
+    for name, graph in wanted.items():
+        value = digest(graph)
+        new.graphs[name] = value
+        if old_graphs.get(name) != value:
+            changes.put[name] = graph
+    changes.drop = {name for name in old_graphs if name not in new.graphs}
+    for ex in result.extractions:
+        new.articles[ex.article.id] = {"hash": ex.article.content_hash, "path": ex.article.path}
+        if ex.article.id in result.extracted or fresh:
+            changes.extractions[ex.article.id] = codec.dumps(ex)
+    changes.forget = set(dropped)
+    if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
+        changes.extractions = {}
+    return changes
+
+
+def _ontology_triples(base: str) -> Callable[[], Iterable[tuple]]:
+    def triples() -> Iterable[tuple]:
+        from kg.validate import ontology_graph
+
+        return iter(ontology_graph())
+
+    return triples
+
+
+def _reference_triples(base: str) -> Callable[[], Iterable[tuple]]:
+    def triples() -> Iterable[tuple]:
+        from kg.reference import reference_triples
+
+        return reference_triples(base)
+
+    return triples
+
+
+def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Drop articles from a store and recompute what linked them to the rest."""
+    location = Location(store)
+    with location.writing():
+        return _remove(ids, location, reason=reason, progress=progress)
+
+
+def _remove(ids: Iterable[str], location: Location, *, reason: bool, progress: Progress | None) -> BuildResult:
+    ids = list(ids)
+    manifest = location.manifest()
+    if manifest is None:
+        raise UsageError(f"{location.path}: no store here yet; run `kg build` first")
+    unknown = sorted(set(ids) - set(manifest.articles))
+    if unknown:
+        raise UsageError(
+            f"not in the store: {', '.join(unknown)} (known: {', '.join(sorted(manifest.articles)) or 'none'})"
+        )
+    kept = []
+    for article_id in sorted(set(manifest.articles) - set(ids)):
+        cached = location.extraction_text(article_id)
+        if cached is not None:
+            kept.append(codec.loads(cached))
+    return finish(
+        kept,
+        [],
+        [],
+        location,
+        manifest,
+        base=manifest.base,
+        check=True,
+        reason=reason,
+        keep_going=True,
+        dropped=ids,
+        progress=progress,
+    )
 
 
 def _drop_failing(result: BuildResult) -> None:

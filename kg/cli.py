@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kg.build import Progress
 
 OK, NOT_CONFORMING, BAD_INPUT = 0, 1, 2
+DEFAULT_STORE = "out/store"
 
 
 def _progress(enabled: bool) -> tuple[Any, Progress | None]:
@@ -42,14 +43,11 @@ def _progress(enabled: bool) -> tuple[Any, Progress | None]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
-    from kg.export import EXTRAS, format_of, write
+    from kg.export import EXTRAS, export_store, format_of
 
     output = Path(args.output)
     format_of(output)
-    include = tuple(x for x in (args.include or "").split(",") if x)
-    for name in include:
-        if name not in EXTRAS:
-            raise UsageError(f"unknown --include value {name!r}; use {', '.join(EXTRAS)}")
+    include = _include(args.include, EXTRAS)
     bar, update = _progress(not args.quiet)
     if bar is not None:
         bar.start()
@@ -60,6 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             check=not args.no_validate,
             reason=args.reason,
             keep_going=args.keep_going,
+            store=Path(args.store),
+            rebuild=args.rebuild,
             progress=update,
         )
     finally:
@@ -69,27 +69,58 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     for note in result.linked.notes:
         print(f"note: {note}", file=sys.stderr)
-    if result.clashes:
-        for clash in result.clashes:
-            print(f"clash: {clash}", file=sys.stderr)
+    for clash in result.clashes:
+        print(f"clash: {clash}", file=sys.stderr)
     report = result.report
     conforms = report is None or report.conforms
     if report is not None and not report.conforms:
         print(report.text(), file=sys.stderr)
     if not conforms and not args.keep_going:
         print(
-            "The graph does not conform; nothing written (use --keep-going to write the conforming part).",
+            "The graph does not conform; the store and the output are unchanged "
+            "(use --keep-going to keep the conforming part).",
             file=sys.stderr,
         )
         return NOT_CONFORMING
     if args.keep_going and result.excluded:
         print(f"Left out for breaking rules: {', '.join(result.excluded)}", file=sys.stderr)
-    for path in write(result, output, include=include, with_inferred=True):
+    state = f"updated ({len(result.changed)} graph(s) written)" if result.generation else "unchanged"
+    print(f"store {args.store}: {state}", file=sys.stderr)
+    for path in export_store(Path(args.store), output, with_inferred=True, include=include):
         print(f"wrote {path}", file=sys.stderr)
     print(result.summary())
     if result.errors:
         return BAD_INPUT
     return OK if conforms and not result.clashes else NOT_CONFORMING
+
+
+def _include(value: str | None, known: tuple[str, ...]) -> tuple[str, ...]:
+    include = tuple(x for x in (value or "").split(",") if x)
+    for name in include:
+        if name not in known:
+            raise UsageError(f"unknown --include value {name!r}; use {', '.join(known)}")
+    return include
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import EXTRAS, export_store
+
+    include = _include(args.include, EXTRAS)
+    written = export_store(
+        Path(args.store), Path(args.output), graph=args.graph, with_inferred=args.with_inferred, include=include
+    )
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.build import remove
+
+    result = remove(args.articles, store=Path(args.store), reason=args.reason)
+    print(f"removed {', '.join(args.articles)}; {len(result.changed)} graph(s) rewritten", file=sys.stderr)
+    print(result.summary())
+    return OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -174,8 +205,36 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    build.add_argument("--store", default=DEFAULT_STORE, help=f"the on-disk store to add to (default: {DEFAULT_STORE})")
+    build.add_argument("--rebuild", action="store_true", help="start the store over instead of adding to it")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(run=cmd_build)
+
+    export = commands.add_parser(
+        "export",
+        help="write the store's graph to a file",
+        description="Write the graph held in the store; the extension of FILE picks the format.",
+    )
+    export.add_argument("-o", "--output", required=True, help="output file: .ttl .trig .nt .nq .jsonld")
+    export.add_argument("--graph", metavar="IRI", help="only this named graph")
+    export.add_argument(
+        "--with-inferred",
+        action="store_true",
+        help="add the inferred triples (beside the file for single-graph formats)",
+    )
+    export.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
+    export.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    export.set_defaults(run=cmd_export)
+
+    drop = commands.add_parser(
+        "remove",
+        help="drop articles from the store",
+        description="Drop articles (by name, as in the store) and recompute what linked them to the rest.",
+    )
+    drop.add_argument("articles", nargs="+", metavar="ARTICLE", help="article names, e.g. 000_f64cd4f113bb4fca")
+    drop.add_argument("--reason", action="store_true", help="recompute the inferred triples too")
+    drop.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    drop.set_defaults(run=cmd_remove)
 
     evaluate = commands.add_parser(
         "eval",

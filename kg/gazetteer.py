@@ -223,9 +223,9 @@ def load() -> Gazetteer:
             gaz.add(form, Entry(group.key, "name", group.name), case_sensitive=True if form in sensitive else None)
     for body in load_yaml("data", "patterns", "bodies.yaml")["government_bodies"]:
         for form in body["forms"]:
-            sensitive = is_acronym(form)
+            acronym = is_acronym(form)
             entry = Entry(f"govbody/{slug(body['label'])}", "govbody", body["label"])
-            gaz.add(form, entry, case_sensitive=sensitive, any_case=not sensitive)
+            gaz.add(form, entry, case_sensitive=acronym, any_case=not acronym)
     for form in load_yaml("data", "patterns", "mentions.yaml").get("not_states") or ():
         gaz.add(form, Entry(f"geo/{slug(form)}", "geo", form))
     for row in load_csv("data", "reference", "cities.csv"):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.attacks import attack_key
 from kg.iri import slug
-from kg.model import Extraction, Meeting, PartialDate
+from kg.model import Attack, Extraction, Meeting, PartialDate
 
 Ref = tuple[str, str]  # (article id, local id)
 
@@ -45,6 +45,35 @@ class AttackNode:
     key: str
     label: str
     alt_labels: tuple[str, ...]
+    kept: frozenset[tuple[str, Ref]] = frozenset()  # (field, statement) pairs that carry the agreed value
+
+
+Count = tuple[int, str | None]  # a number and its qualifier ("at least", "more than") or None if exact
+
+
+def _bound(count: Count) -> int:
+    number, qualifier = count
+    return number + 1 if qualifier == "more than" else number
+
+
+def _choose_count(values: list[tuple[Ref, Count]], what: str, notes: list[str]) -> frozenset[Ref]:
+    """The statements whose toll stands: an exact figure all lower bounds agree with, else the highest bound."""
+    if not values:
+        return frozenset()
+    exact = {count for _, count in values if count[1] is None}
+    if len(exact) > 1:
+        notes.append(
+            f"{what}: the articles give different figures ({', '.join(str(n) for n, _ in sorted(exact))}); none is kept"
+        )
+        return frozenset()
+    if exact:
+        (value,) = exact
+        if any(_bound(c) > value[0] for _, c in values if c[1] is not None):
+            notes.append(f"{what}: an exact figure is below a lower bound another article gives; none is kept")
+            return frozenset()
+        return frozenset(ref for ref, c in values if c == value)
+    best = max((c for _, c in values), key=_bound)
+    return frozenset(ref for ref, c in values if c == best)
 
 
 @dataclass
@@ -147,13 +176,20 @@ def link(extractions: Iterable[Extraction]) -> Linked:
             label = meetings[0].label
         linked.meeting_nodes[key] = MeetingNode(key, label, status, body, ordinal, date, date_from, place, place_from)
 
+    told: dict[str, list[tuple[Ref, Attack]]] = defaultdict(list)
     for ex in ordered:
         for attack in ex.attacks:
             key = attack_key(attack)
             linked.attacks[(ex.article.id, attack.local)] = key
-            node = linked.attack_nodes.get(key)
-            if node is None:
-                linked.attack_nodes[key] = AttackNode(key, attack.name, ())
-            elif attack.name != node.label and attack.name not in node.alt_labels:
-                linked.attack_nodes[key] = AttackNode(key, node.label, (*node.alt_labels, attack.name))
+            told[key].append(((ex.article.id, attack.local), attack))
+    for key, items in told.items():
+        names = list(dict.fromkeys(a.name for _, a in items))
+        kept: set[tuple[str, Ref]] = set()
+        _, date_refs = _choose_date([(r, a.date) for r, a in items if a.date], key, linked.notes)
+        kept |= {("date", r) for r in date_refs}
+        killed = [(r, (a.killed, a.killed_qualifier)) for r, a in items if a.killed is not None]
+        kept |= {("killed", r) for r in _choose_count(killed, f"{key} (killed)", linked.notes)}
+        injured = [(r, (a.injured, a.injured_qualifier)) for r, a in items if a.injured is not None]
+        kept |= {("injured", r) for r in _choose_count(injured, f"{key} (injured)", linked.notes)}
+        linked.attack_nodes[key] = AttackNode(key, names[0], tuple(names[1:]), frozenset(kept))
     return linked

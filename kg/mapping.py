@@ -114,7 +114,9 @@ def article_triples(ex: Extraction, linked: Linked, mint: Minter) -> Iterator[Tr
             yield m, CTKG.namedParties, Literal(meeting.named_parties, datatype=XSD.nonNegativeInteger)
 
     for attack in ex.attacks:
-        a = mint(linked.attacks[(art.id, attack.local)])
+        ref = (art.id, attack.local)
+        agreed = linked.attack_nodes[linked.attacks[ref]].kept
+        a = mint(linked.attacks[ref])
         yield a, CTKG.source, node
         for index in attack.sentences:
             yield a, CTKG.evidence, Literal(ex.sentences[index].text)
@@ -122,13 +124,13 @@ def article_triples(ex: Extraction, linked: Linked, mint: Minter) -> Iterator[Tr
             yield a, CTKG.place, mint(attack.place)
         if attack.near:
             yield a, CTKG.near, mint(attack.near)
-        if attack.date:
+        if attack.date and ("date", ref) in agreed:
             yield a, CTKG.date, date_literal(attack.date)
-        if attack.killed is not None:
+        if attack.killed is not None and ("killed", ref) in agreed:
             yield a, CTKG.killed, Literal(attack.killed, datatype=XSD.nonNegativeInteger)
             if attack.killed_qualifier:
                 yield a, CTKG.killedQualifier, Literal(attack.killed_qualifier)
-        if attack.injured is not None:
+        if attack.injured is not None and ("injured", ref) in agreed:
             yield a, CTKG.injured, Literal(attack.injured, datatype=XSD.nonNegativeInteger)
             if attack.injured_qualifier:
                 yield a, CTKG.injuredQualifier, Literal(attack.injured_qualifier)

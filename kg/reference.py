@@ -6,14 +6,16 @@ articles name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rdflib import Graph
 
 from kg import gazetteer
 from kg.link import Linked
-from kg.mapping import Minter, entity_triples
+from kg.mapping import Minter, Triple, entity_triples
 
 
-def reference_graph(base: str) -> Graph:
+def reference_triples(base: str) -> Iterator[Triple]:
     gaz = gazetteer.load()
     keys = (
         [f"state/{iso}" for iso in gaz.states]
@@ -21,7 +23,11 @@ def reference_graph(base: str) -> Graph:
         + [f"group/{group}" for group in gaz.groups]
         + sorted(gaz.cities_by_key)
     )
+    return entity_triples(keys, [], Linked(), gaz, Minter(base))
+
+
+def reference_graph(base: str) -> Graph:
     graph = Graph()
-    for triple in entity_triples(keys, [], Linked(), gaz, Minter(base)):
+    for triple in reference_triples(base):
         graph.add(triple)
     return graph

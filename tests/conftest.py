@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ BASE = "https://w3id.org/ctkg/id/"
 
 
 def run_kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the ``kg`` command as a user would (a real subprocess)."""
+    """Run the ``kg`` command as a user would (a real subprocess).
+
+    A build without ``--store`` gets a store of its own in a temporary folder, so that tests never
+    touch the repository's ``out/store`` nor each other's.
+    """
+    if args and args[0] == "build" and "--store" not in args:
+        args = (*args, "--store", str(Path(tempfile.mkdtemp(prefix="kg-store-")) / "store"))
     return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 

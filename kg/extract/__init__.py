@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
 
 from kg.extract.attacks import extract_attacks
 from kg.extract.bodies import resolve_government_bodies
 from kg.extract.meetings import extract_meetings, with_heads_states
-from kg.extract.mentions import View, compile_pattern, find_mentions, skeleton_of
+from kg.extract.mentions import View, find_mentions, skeleton_of
 from kg.extract.officials import Found, find_officials, mentions_in
-from kg.text import split_sentences
+from kg.extract.threats import find_threats
 from kg.gazetteer import Gazetteer, load
-from kg.model import Article, Entity, Extraction, Meeting, Mention, Official, Sentence, Threat
-from kg.resources import patterns
+from kg.model import Article, Entity, Extraction, Meeting, Mention, Official, Sentence
+from kg.text import split_sentences
 
 __all__ = ["extract", "sentences_of"]
 
@@ -45,8 +44,10 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     headline = 0 if article.title else None
     views: list[View] = []
     entities: list[Entity] = []
-    for sentence in sentences:
-        view, bodies = resolve_government_bodies(find_mentions(sentence, gaz), gaz)
+    found_mentions = [find_mentions(sentence, gaz) for sentence in sentences]
+    home = _home_state(article, found_mentions, gaz)
+    for view in found_mentions:
+        view, bodies = resolve_government_bodies(view, gaz, home)
         views.append(view)
         entities.extend(bodies)
 
@@ -65,6 +66,8 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     meetings, places, sides = extract_meetings(views, found, article, gaz, headline=headline, threat_sentences=told)
     entities.extend(places)
     officials = _settle_officials(found, sides, meetings, gaz)
+    if not meetings and home:  # a report datelined at home: its unplaced officials serve that state
+        officials = {k: o if o.state or o.party else replace(o, state=home) for k, o in officials.items()}
     meetings = with_heads_states(meetings, officials)
     attacks, attack_places = extract_attacks(views, article, gaz, headline=headline)
     entities.extend(attack_places)
@@ -72,7 +75,9 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     mentions = [m for v in views for m in v.mentions]
     for official in officials.values():
         sentence = sentences[official.sentence]
-        mentions.append(Mention(official.key, official.name, sentence.start, sentence.start, official.sentence, "official"))
+        mentions.append(
+            Mention(official.key, official.name, sentence.start, sentence.start, official.sentence, "official")
+        )
     return Extraction(
         article=article,
         sentences=tuple(sentences),
@@ -85,16 +90,27 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     )
 
 
+def _home_state(article: Article, views: list[View], gaz: Gazetteer) -> str | None:
+    """The state of the dateline's city, when the article names that state: the state whose
+    unnamed ministries the report quotes ("NAIROBI: ... the Ministry of Interior said")."""
+    city = gaz.city(article.dateline) if article.dateline else None
+    key = f"state/{city.iso3}" if city else None
+    return key if key and any(m.key == key for v in views for m in v.mentions) else None
+
+
 def _without_portfolios(view: View, hits: list[Found]) -> View:
-    """"Special Secretary (United Nations)": a portfolio in brackets names no organisation."""
+    """ "Special Secretary (United Nations)", "Assistant Secretary for United Nations and International
+    Organizations": a portfolio in brackets or after a bare "for" names no organisation."""
     spans = []
     for hit in hits:
-        a, b = hit.title_span
-        lo, hi = view.tokens[a].start, view.tokens[b - 1].end
-        for match in re.finditer(r"\([^()]*\)", view.sentence.text):
-            start, end = match.start() + view.sentence.start, match.end() + view.sentence.start
-            if lo <= start and end <= hi:
-                spans.append((start, end))
+        for a, b in filter(None, (hit.title_span, hit.extra_span)):
+            lo, hi = view.tokens[a].start, view.tokens[b - 1].end
+            for match in re.finditer(
+                r"\([^()]*\)|\bfor\s+(?!the\b)[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*)*", view.sentence.text
+            ):
+                start, end = match.start() + view.sentence.start, match.end() + view.sentence.start
+                if lo <= start and end <= hi + 1:
+                    spans.append((start, min(end, hi)))
     if not spans:
         return view
     kept = [m for m in view.mentions if not any(s <= m.start and m.end <= e for s, e in spans)]
@@ -102,11 +118,17 @@ def _without_portfolios(view: View, hits: list[Found]) -> View:
 
 
 def _official(hit: Found, view: View, gaz: Gazetteer) -> Official:
-    """An official with the state or party that the words of the title name, if they name one."""
-    state = party = works_for = None
+    """An official with the state or party that the words of the title name, if they name one.
+
+    An official of an international organisation ("Deputy Secretary General of the CSTO") serves it
+    when the title names no state.
+    """
+    state = party = works_for = served = None
     for span in (hit.title_span, hit.extra_span):
         for mention in mentions_in(view, span):
             key = mention.key
+            if key.startswith("org/") and served is None and _after_of(view, mention):
+                served = _root(key[4:], gaz)
             if key.startswith("state/") and state is None:
                 state = key
             elif key.startswith("org/"):
@@ -120,7 +142,26 @@ def _official(hit: Found, view: View, gaz: Gazetteer) -> Official:
                     state = f"state/{org.state}"
                 elif party is None:
                     party = _party_of(org.id, gaz)
+    if state is None and party is None:
+        party = served
     return Official(hit.key, hit.name, (hit.title,), view.index, state=state, party=party, works_for=works_for)
+
+
+def _after_of(view: View, mention: Mention) -> bool:
+    return bool(re.search(r"\bof\s+(?:the\s+)?$", view.text[: mention.start - view.sentence.start]))
+
+
+def _root(org_id: str, gaz: Gazetteer) -> str | None:
+    """The international organisation at the top of ``org_id``'s parents; None for a national body."""
+    org = gaz.organisations.get(org_id)
+    seen: set[str] = set()
+    while org is not None and org.part_of and org.id not in seen:
+        seen.add(org.id)
+        parent = gaz.organisations.get(org.part_of)
+        if parent is None:
+            break
+        org = parent
+    return org.key if org is not None and org.type == "InternationalOrganisation" else None
 
 
 def _party_of(org_id: str, gaz: Gazetteer) -> str | None:
@@ -153,13 +194,9 @@ def _settle_officials(
                     works_for=known.works_for or official.works_for,
                 )
     for key, side in sides.items():
-        official = officials.get(key)
-        if official is None or official.state or official.party:
-            continue
-        if side.startswith("state/"):
-            officials[key] = replace(official, state=side)
-        else:
-            officials[key] = replace(official, party=side)
+        unplaced = officials.get(key)
+        if unplaced is not None and not (unplaced.state or unplaced.party):
+            officials[key] = _placed(unplaced, side)
     for meeting in meetings:
         parties = list(meeting.participants) + list(meeting.organisations)
         heads = [officials[k] for k in meeting.heads if k in officials]
@@ -169,27 +206,15 @@ def _settle_officials(
         if placed.count(None) == 1 and all(p in parties for p in placed if p):
             other = next(p for p in parties if p not in placed)
             lone = heads[placed.index(None)]
-            officials[lone.key] = replace(lone, **({"state": other} if other.startswith("state/") else {"party": other}))
+            officials[lone.key] = _placed(lone, other)
     return officials
 
 
-@cache
-def _threat_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(compile_pattern(p) for p in patterns("threats")["threatens"])
-
-
-def find_threats(views: list[View]) -> list[Threat]:
-    threats: list[Threat] = []
-    for view in views:
-        for regex in _threat_patterns():
-            for match in regex.finditer(view.skeleton):
-                group = view.mentions[int(match.group("group"))].key
-                state = view.mentions[int(match.group("state"))].key
-                if group.startswith("group/") and state.startswith("state/"):
-                    threat = Threat(group, state, view.index)
-                    if all((t.group, t.state) != (group, state) for t in threats):
-                        threats.append(threat)
-    return threats
+def _placed(official: Official, side: str) -> Official:
+    """The official serving ``side``: a state, or a party such as the European Union."""
+    if side.startswith("state/"):
+        return replace(official, state=side)
+    return replace(official, party=side)
 
 
 def _unique(entities: list[Entity]) -> list[Entity]:

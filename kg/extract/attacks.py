@@ -109,7 +109,9 @@ def _toll(view: View) -> tuple[int | None, str | None, int | None, str | None]:
     return killed, qualifier, injured, injured_q
 
 
-def extract_attacks(views: list[View], article: Article, gaz: Gazetteer, *, headline: int | None) -> tuple[list[Attack], list[Entity]]:
+def extract_attacks(
+    views: list[View], article: Article, gaz: Gazetteer, *, headline: int | None
+) -> tuple[list[Attack], list[Entity]]:
     r = rules()
     drafts: list[Draft] = []
     compared: list[Draft] = []  # earlier attacks named only for comparison
@@ -124,8 +126,14 @@ def extract_attacks(views: list[View], article: Article, gaz: Gazetteer, *, head
         killed, killed_q, injured, injured_q = _toll(view)
         venues = venues_in(view, gaz)
         first_noun = nouns[0] if nouns else None
-        anaphoric = bool(first_noun and r.anaphora.search(view.text[max(0, first_noun.start() - 20) : first_noun.end()]))
-        dates = [d for d in find_dates(view.text, article.date) if d.start < (first_noun.start() if first_noun else 0) or not anaphoric]
+        anaphoric = bool(
+            first_noun and r.anaphora.search(view.text[max(0, first_noun.start() - 20) : first_noun.end()])
+        )
+        dates = [
+            d
+            for d in find_dates(view.text, article.date)
+            if d.start < (first_noun.start() if first_noun else 0) or not anaphoric
+        ]
         concrete = killed is not None or bool(venues) or (bool(dates) and not anaphoric)
         target: Draft | None = None
         if first_noun and not anaphoric and concrete:
@@ -152,7 +160,9 @@ def extract_attacks(views: list[View], article: Article, gaz: Gazetteer, *, head
                 if key not in target.denied_by and key not in target.claimed_by:
                     target.denied_by.append(key)
         for match in r.named.finditer(view.text):
-            if re.search(r"[A-Z]|\d{4}", match.group("name")):
+            # a name needs a word besides its year and noun: "the 1999 apartment bombings", not "the 2017 siege"
+            words = [w for w in match.group("name").split() if not re.fullmatch(r"\d{4}", w)]
+            if re.search(r"[A-Z]|\d{4}", match.group("name")) and len(words) >= 2:
                 compared.append(_named(match, view, gaz, entities))
     told = [d for d in drafts + compared if d.name or d.place_label]
     return [_finish(d, f"a{n}") for n, d in enumerate(told, start=1)], entities

@@ -1,7 +1,7 @@
 """Names of standing bodies and of government bodies, and their identity keys.
 
-"Pakistan-Russia Joint Working Group to Counter International Terrorism" and "Russia-Pakistan Joint
-Working Group on Combating International Terrorism and Other Challenges to Security" name one body:
+"Chile-Peru Joint Commission to Counter International Terrorism" and "Peru-Chile Joint Commission on
+Combating International Terrorism and Other Challenges to Security" name one body:
 the key is built from its parties, its topic words and its kind, with synonyms and filler from
 ``data/patterns/bodies.yaml`` set aside, so word order and wording do not matter.
 """
@@ -72,8 +72,10 @@ def read_body_name(view: View, offset: int) -> tuple[str, int] | None:
             break
         end = match.end()
     name = re.sub(r"(?:\s+(?:of|the|on|to|for|and|against|-|–))+$", "", text[offset:end].strip())
-    topic = _lower_topic().match(text, offset + len(name)) if kind_of(name) and re.search(r"[a-z]$", name) else None
-    if topic:  # "consultations on counter-terrorism": a topic in lower case still belongs to the name
+    topic = (
+        _lower_topic().match(text, offset + len(name)) if kind_of(name) and re.search(r"[A-Z].*[a-z]$", name) else None
+    )
+    if topic:  # "A-B consultations on counter-terrorism": a lower-case topic still belongs to a proper name
         name = text[offset : topic.end()].strip()
     return (name, offset + len(text[offset:end]) - len(text[offset:end].lstrip())) if name else None
 
@@ -166,7 +168,7 @@ def _placeholder_positions(skeleton: str) -> dict[int, int]:
 
 
 def _owners(before: str, after: str, mentions: list[Mention], home: str | None) -> list[str]:
-    """The states a body belongs to: named with it ("Pakistan's", "of Pakistan"), else the side the
+    """The states a body belongs to: named with it ("Peru's", "of Peru"), else the side the
     sentence speaks for ("the Nigerian delegation ... included the Ministry of ..."), else the
     state of the article's dateline ("NAIROBI: ... the Ministry of Interior said")."""
     for regex in (_POSSESSIVE, _COORDINATED, _ADJACENT):
@@ -227,6 +229,15 @@ def resolve_government_bodies(view: View, gaz: Gazetteer, home: str | None = Non
                 text = f"{written} ({state.name})"
                 key = f"org/{state.iso3.lower()}-{slug(kind_label)}"
             entities.append(Entity(key, text, "GovernmentBody", view.index, part_of=state.key))
-            kept.append(Mention(key, view.text[mention.start - view.sentence.start : end - view.sentence.start], mention.start, end, mention.sentence, "name"))
+            kept.append(
+                Mention(
+                    key,
+                    view.text[mention.start - view.sentence.start : end - view.sentence.start],
+                    mention.start,
+                    end,
+                    mention.sentence,
+                    "name",
+                )
+            )
     kept.sort(key=lambda m: (m.start, m.end))
     return View(view.sentence, view.tokens, tuple(kept), skeleton_of(view.sentence, kept)), entities

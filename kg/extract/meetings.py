@@ -1,8 +1,8 @@
 """Meetings: numbered sittings of a body, the previous and the next one, and unnamed consultations.
 
-The sentence that names a sitting ("the 11th meeting of the ... Working Group ... in Moscow") gives
+The sentence that names a sitting ("the 11th meeting of the ... Working Group ... in Lima") gives
 its ordinal, body, date and place; sentences saying who "led" or "co-chaired" give the heads, and
-the side each head led ("Pakistan's delegation was led by ..."). Patterns: ``data/patterns/meetings.yaml``.
+the side each head led ("Peru's delegation was led by ..."). Patterns: ``data/patterns/meetings.yaml``.
 """
 
 from __future__ import annotations
@@ -170,7 +170,13 @@ def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting
         add(_kind(view, match.start(), end), match.start(), end, ordinal_value(match.group("ordinal")), name)
     for match in r.bare.finditer(view.text):
         if not any(s <= match.start() < e for s, e in taken):
-            add(_kind(view, match.start(), match.end()), match.start(), match.end(), ordinal_value(match.group("ordinal")), None)
+            add(
+                _kind(view, match.start(), match.end()),
+                match.start(),
+                match.end(),
+                ordinal_value(match.group("ordinal")),
+                None,
+            )
     for match in r.first_held.finditer(view.text):
         if not any(s <= match.start() < e for s, e in taken):
             add("held", match.start(), match.end(), 1, None)
@@ -207,7 +213,9 @@ def _date_for(sitting: Sitting, article: Article, following: int | None) -> Part
     return resolve_year(chosen.date, article.date, future=sitting.kind == "next")
 
 
-def _place_for(sitting: Sitting, article: Article, gaz: Gazetteer, following: int | None) -> tuple[str | None, bool, list[Entity]]:
+def _place_for(
+    sitting: Sitting, article: Article, gaz: Gazetteer, following: int | None
+) -> tuple[str | None, bool, list[Entity]]:
     view = sitting.view
     r = rules()
     window = view.text[sitting.start : following]
@@ -226,7 +234,7 @@ def _place_for(sitting: Sitting, article: Article, gaz: Gazetteer, following: in
 
 
 def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
-    """Positions and keys of "Pakistan's delegation", "the Russian side", "the Indian and the U.S. delegations"."""
+    """Positions and keys of "Peru's delegation", "the Chilean side", "the Peruvian and the U.S. delegations"."""
     markers: list[tuple[int, str]] = []
     mentions = [m for m in view.mentions if m.key.startswith("state/") or _is_party(m.key, gaz)]
     base = view.sentence.start
@@ -320,7 +328,9 @@ def extract_meetings(
         if sitting.kind not in {"previous", "next"}:
             continue
         body = sitting.body if sitting.body and sitting.body.key else None
-        named_kind = kind_of(sitting.body.text) if sitting.body else kind_of(sitting.view.text[sitting.start : sitting.end])
+        named_kind = (
+            kind_of(sitting.body.text) if sitting.body else kind_of(sitting.view.text[sitting.start : sitting.end])
+        )
         if sitting.kind == "next":
             anchor = _latest(drafts, body, sitting.ordinal, primary)
         else:
@@ -417,7 +427,9 @@ def extract_meetings(
             for number in re.findall(r"<org(\d+)>", match.group("orgs")):
                 key = view.mentions[int(number)].key
                 org = gaz.organisations.get(key[4:])
-                if org and org.type == "InternationalOrganisation" and not org.party and key not in target.forums:
+                parties = target.organisations + list(target.body.parties if target.body else ())
+                venue = org is not None and org.type == "InternationalOrganisation" and key not in parties
+                if venue and key not in target.forums:  # a party (ASEAN, the EU) is a venue unless it takes part
                     target.forums.append(key)
 
     # threats the meeting addressed: in its own sentences, the headline, talk of what the sides discussed,
@@ -427,8 +439,8 @@ def extract_meetings(
             groups = [m.key for m in view.mentions if m.key.startswith("group/")]
             if not groups:
                 continue
-            own = view.index in primary.sentences or view.index == headline or view.index in threat_sentences
-            if own or (r.talk.search(view.text) and r.discussion.search(view.text)):
+            spoken = view.index in primary.sentences or view.index == headline or view.index in threat_sentences
+            if spoken or (r.talk.search(view.text) and r.discussion.search(view.text)):
                 for key in groups:
                     if key not in primary.threats:
                         primary.threats.append(key)
@@ -441,7 +453,7 @@ def extract_meetings(
 
 
 def _tells_something(d: Draft) -> bool:
-    """"Since their previous meeting" with no number, date or place states no meeting worth a node."""
+    """ "Since their previous meeting" with no number, date or place states no meeting worth a node."""
     return bool(d.status == "planned" or d.ordinal or d.label or d.date or d.place or d.virtual)
 
 
@@ -509,7 +521,9 @@ def _finish(d: Draft, gaz: Gazetteer, entities: list[Entity], primary: bool) -> 
         participants.append(d.chair)
     label = d.label or ""
     if d.body is not None:
-        label = f"{_ordinal_text(d.ordinal)}meeting of the {d.body.text}" if d.ordinal else f"meeting of the {d.body.text}"
+        label = (
+            f"{_ordinal_text(d.ordinal)}meeting of the {d.body.text}" if d.ordinal else f"meeting of the {d.body.text}"
+        )
     parties = len(participants) + len(organisations)
     return Meeting(
         local=d.local,

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.text import Token, tokenize
-from kg.gazetteer import Gazetteer, Match
+from kg.gazetteer import Entry, Gazetteer, Match, token_key
 from kg.model import Mention, Sentence
 from kg.resources import patterns
+from kg.text import Token, tokenize
 
 PLACEHOLDER = re.compile(r"<(state|org|group|govbody|person|place)(\d+)>")
 
@@ -57,6 +57,22 @@ def _is_government(tokens: list[Token], match: Match) -> bool:
     return len(before) == 2 and before[1] == "by" and before[0] in verbs
 
 
+def _national(tokens: list[Token], match: Match, gaz: Gazetteer) -> Entry | None:
+    """A name that an organisation shares with a national body ("Security Council") is the national
+    body when a state follows: "the Security Council of the Republic of Chile"."""
+    words = [t.text.lower() for t in tokens[match.start : match.end]]
+    bodies = [e for e in gaz.anycase.get(token_key(words), []) if e.role == "govbody"]
+    if not bodies or not match.entries[0].key.startswith("org/"):
+        return None
+    k = match.end
+    if k < len(tokens) and tokens[k].text == "of":
+        k += 1 + (k + 1 < len(tokens) and tokens[k + 1].text.lower() == "the")
+        following = gaz.find(tokens[k:])
+        if following and following[0].start == 0 and following[0].entries[0].key.startswith("state/"):
+            return bodies[0]
+    return None
+
+
 def _kind(key: str) -> str:
     return key.split("/", 1)[0]
 
@@ -65,7 +81,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
     tokens = tokenize(sentence.text, sentence.start)
     mentions: list[Mention] = []
     for match in gaz.find(tokens):
-        entry = match.entries[0]
+        entry = _national(tokens, match, gaz) or match.entries[0]
         if entry.role == "geo" or (entry.role == "capital" and not _is_government(tokens, match)):
             continue
         start, end = tokens[match.start].start, tokens[match.end - 1].end

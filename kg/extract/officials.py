@@ -1,8 +1,8 @@
 """Officials: a person's name with the office written before or after it.
 
-"Deputy Foreign Minister Sergey Vershinin", "Special Secretary (United Nations) Nabeel Munir",
-"Ambassador Syed Haider Shah, Additional Foreign Secretary, Ministry of Foreign Affairs of Pakistan",
-"Mrs. Meera Shankar, Additional Secretary (International Security) in the Ministry of External Affairs".
+"Deputy Foreign Minister Ana Quispe", "Special Secretary (United Nations) Luis Rojas",
+"Ambassador Marta Soto, Additional Foreign Secretary, Ministry of Foreign Affairs of Peru",
+"Mrs. Carla Vega, Additional Secretary (International Security) in the Ministry of Foreign Affairs".
 A capitalised name with no office next to it is not an official: a militant leader or a
 spokeswoman left unnamed gives nothing.
 """
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract.mentions import View
-from kg.text import Token
 from kg.gazetteer import Gazetteer
 from kg.iri import slug
 from kg.model import Mention
 from kg.resources import patterns
+from kg.text import Token
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Found:
     end: int
     title: str
     title_span: tuple[int, int]  # token indices of the title words (left or right of the name)
-    extra_span: tuple[int, int] | None  # ", Ministry of Foreign Affairs of Pakistan"
+    extra_span: tuple[int, int] | None  # ", Ministry of Foreign Affairs of Peru"
 
     @property
     def key(self) -> str:
@@ -110,11 +110,15 @@ def _name_runs(classes: list[str], tokens: tuple[Token, ...]) -> Iterable[tuple[
             continue
         j = i + 1
         while j < len(classes):
-            if classes[j] in {"name", "initial", "dot"}:
-                j += 1
-            elif tokens[j].text in vocab.particles and j + 1 < len(classes) and classes[j + 1] == "name":
-                j += 1
-            elif tokens[j].text == "-" and j + 1 < len(classes) and classes[j + 1] == "name":
+            if (
+                classes[j] in {"name", "initial", "dot"}
+                or tokens[j].text.lower() in vocab.particles
+                and j + 1 < len(classes)
+                and classes[j + 1] == "name"
+                or tokens[j].text == "-"
+                and j + 1 < len(classes)
+                and classes[j + 1] == "name"
+            ):
                 j += 1
             else:
                 break
@@ -148,9 +152,18 @@ def _left_title(classes: list[str], tokens: tuple[Token, ...], start: int, barri
         first += 1
     while end > first and classes[end - 1] == "conn" and tokens[end - 1].text != ")":
         end -= 1
-    if first >= end or not any(classes[k] == "office" for k in range(first, end)):
+    if first >= end or not _has_office(classes, first, end):
         return None
     return first, end
+
+
+def _has_office(classes: list[str], start: int, end: int) -> bool:
+    """An office word, or a rank that heads an office of its own ("Ambassador for Counter-Terrorism",
+    "U.S. Ambassador to Kenya", "Ambassador in charge of ...")."""
+    return any(
+        classes[k] == "office" or (classes[k] == "rank" and k + 1 < end and classes[k + 1] == "conn")
+        for k in range(start, end)
+    )
 
 
 def _chunk(classes: list[str], tokens: tuple[Token, ...], start: int) -> tuple[int, int] | None:
@@ -189,11 +202,11 @@ def find_officials(view: View, gaz: Gazetteer) -> list[Found]:
         right = extra = None
         if end + 1 < len(tokens) and tokens[end].text == ",":
             right = _chunk(classes, tokens, end + 1)
-            if right and not any(classes[k] == "office" for k in range(*right)):
+            if right and not _has_office(classes, *right):
                 extra, right = right, None
             elif right and right[1] + 1 < len(tokens) and tokens[right[1]].text == ",":
                 after = _chunk(classes, tokens, right[1] + 1)
-                if after and not any(classes[k] == "office" for k in range(*after)):
+                if after and not _has_office(classes, *after):
                     extra = after
         span = left or right
         if span is None and not ranks:

@@ -1,5 +1,5 @@
-"""Places named where the text speaks of one: "held in New Delhi", "in Cholpon-Ata, Kyrgyz Republic",
-"near Moscow", "at the Crocus City Hall concert venue". Cities come from the reference data; a
+"""Places named where the text speaks of one: "held in Lima", "in Arequipa, Republic of Peru",
+"near Lima", "at the Teatro Colon concert venue". Cities come from the reference data; a
 venue is the capitalised name before a venue word ("mosque", "concert venue")."""
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ _VENUE_WORDS = (
     r"university|hospital|airport|station|stadium|compound|mall|bazaar|checkpoint|base|camp|embassy|theatre|"
     r"theater|cafe|restaurant|office)"
 )
-_VENUE = re.compile(rf"\b(?:at|in|within|inside|on|near)\s+(?:the\s+|a\s+)?(?P<name>{NAME})\s+(?P<word>{_VENUE_WORDS})\b")
+_VENUE = re.compile(
+    rf"\b(?:at|in|within|inside|on|near)\s+(?:the\s+|a\s+)?(?P<name>{NAME})\s+(?P<word>{_VENUE_WORDS})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,12 @@ def _country_after(view: View, end: int, gaz: Gazetteer) -> str | None:
     for mention in view.mentions:
         possessive = view.text[mention.end - view.sentence.start :].startswith("'s")
         if mention.start == at and mention.key.startswith("state/") and not possessive:
-            return mention.key[6:]  # "in Dushanbe, India's ministry said" names no country of Dushanbe
+            return mention.key[6:]  # "in Lima, Chile's ministry said" names no country of Lima
     return None
 
 
 def _trim(name: str, gaz: Gazetteer) -> list[str]:
-    """Candidate city names from a capitalised run, longest first ("New Delhi On" -> "New Delhi")."""
+    """Candidate city names from a capitalised run, longest first ("Buenos Aires On" -> "Buenos Aires")."""
     words = name.split()
     return [" ".join(words[:n]).rstrip(".'") for n in range(len(words), 0, -1)]
 
@@ -72,13 +74,13 @@ def city_entity(city: City, sentence: int) -> Entity:
 
 
 def venues_in(view: View, gaz: Gazetteer) -> list[tuple[PlaceHit, str]]:
-    """Named venues and the venue word that marks them: ("Crocus City Hall", "concert venue")."""
+    """Named venues and the venue word that marks them: ("Teatro Colon", "concert venue")."""
     found = []
     for match in _VENUE.finditer(view.text):
         name = match.group("name")
         name = re.sub(r"^(?:The|A)\s+", "", name)
         if gaz.city(name) and not re.search(r"\s", name):
-            # "in Peshawar mosque" would be a city, not a venue name; keep only multi-word names
+            # "in Lima mosque" would be a city, not a venue name; keep only multi-word names
             continue
         word = match.group("word")
         label = name if word in {"venue", "concert venue", "music venue", "concert hall"} else f"{name} {word}"

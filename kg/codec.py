@@ -1,0 +1,78 @@
+"""Extractions to JSON and back, so that an unchanged article is never extracted twice.
+
+The cache is plain JSON (readable, diffable) written beside the store; ``FINGERPRINT`` names the
+extractor code and data it came from, so a change to either invalidates every cached record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import types
+import typing
+from functools import cache
+from typing import Any
+
+from kg import model
+from kg.resources import project_root
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _decode(inner[0], value) if inner else value
+    if origin is tuple:
+        return tuple(_decode(args[0], v) for v in value)
+    if hint is dt.date:
+        return dt.date.fromisoformat(value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = _hints(hint)
+        return hint(**{name: _decode(hints[name], v) for name, v in value.items() if name in hints})
+    return value
+
+
+def dumps(extraction: model.Extraction) -> str:
+    return json.dumps(_encode(extraction), ensure_ascii=False, sort_keys=True)
+
+
+def loads(text: str) -> model.Extraction:
+    result = _decode(model.Extraction, json.loads(text))
+    assert isinstance(result, model.Extraction)
+    return result
+
+
+@cache
+def fingerprint() -> str:
+    """A digest of the extractor's code and data: cached extractions are valid only under the same one."""
+    root = project_root()
+    digest = hashlib.sha256()
+    parts = [root / "kg" / "extract", root / "data" / "patterns", root / "data" / "reference"]
+    suffixes = {".py", ".yaml", ".csv"}
+    files = sorted(p for part in parts if part.exists() for p in part.rglob("*") if p.suffix in suffixes)
+    files += [root / "kg" / name for name in ("ingest.py", "text.py", "gazetteer.py", "model.py")]
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,282 @@
+"""Store: the graph kept on disk in Oxigraph, one named graph per article, updated atomically.
+
+Layout of a store at ``out/store``::
+
+    out/store            -> store.d/g000007        (a symbolic link: the live generation)
+    out/store.d/g000007/oxigraph/                  the Oxigraph (RocksDB) database
+    out/store.d/g000007/extractions/<id>.json      what each article gave (so unchanged ones are skipped)
+    out/store.d/g000007/manifest.json              articles, content hashes, graph digests
+
+An update never touches the live generation: it copies it (Oxigraph's backup hard-links the
+database files, so the copy is cheap), changes the copy, and swaps the link in one atomic rename.
+A build killed half-way leaves the previous generation live and exactly as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import KgError
+
+DATABASE = "oxigraph"
+EXTRACTIONS = "extractions"
+MANIFEST = "manifest.json"
+
+
+class StoreError(KgError):
+    """The store cannot be opened or written."""
+
+
+@dataclass
+class Manifest:
+    base: str
+    fingerprint: str = ""
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {hash, path}
+    graphs: dict[str, str] = field(default_factory=dict)  # graph IRI -> digest of its content
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"base": self.base, "fingerprint": self.fingerprint, "articles": self.articles, "graphs": self.graphs},
+            indent=1,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        doc = json.loads(text)
+        return cls(doc["base"], doc.get("fingerprint", ""), doc.get("articles", {}), doc.get("graphs", {}))
+
+
+# ------------------------------------------------------------------------------ terms
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads_of(graph: Graph, name: str) -> Iterator[ox.Quad]:
+    return _quads(iter(graph), name)
+
+
+def _quads(triples: Iterable[tuple], name: str) -> Iterator[ox.Quad]:
+    target = ox.NamedNode(name)
+    for s, p, o in triples:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), target)  # type: ignore[arg-type]
+
+
+def digest(graph: Graph) -> str:
+    """Order-free digest of a graph without blank nodes: equal content, equal digest."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------------------ locations
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a store lives: the link that names it and the folder of its generations."""
+
+    path: Path
+
+    @property
+    def generations(self) -> Path:
+        return self.path.with_name(self.path.name + ".d")
+
+    def live(self) -> Path | None:
+        if self.path.is_symlink():
+            target = self.path.resolve()
+            return target if target.is_dir() else None
+        if self.path.is_dir() and (self.path / MANIFEST).exists():
+            return self.path
+        if self.path.exists():
+            raise StoreError(f"{self.path}: exists but is not a kg store; choose another --store or remove it")
+        return None
+
+    def manifest(self) -> Manifest | None:
+        live = self.live()
+        if live is None or not (live / MANIFEST).exists():
+            return None
+        return Manifest.from_json((live / MANIFEST).read_text(encoding="utf-8"))
+
+    def extraction_text(self, article_id: str) -> str | None:
+        live = self.live()
+        path = live / EXTRACTIONS / f"{article_id}.json" if live else None
+        return path.read_text(encoding="utf-8") if path and path.exists() else None
+
+    def open(self, *, read_only: bool = True) -> ox.Store:
+        live = self.live()
+        if live is None:
+            raise StoreError(f"{self.path}: no store here yet; run `kg build` first")
+        database = str(live / DATABASE)
+        try:
+            return ox.Store.read_only(database) if read_only else ox.Store(database)
+        except (OSError, RuntimeError) as error:
+            raise StoreError(
+                f"{self.path}: cannot open the store ({error}); `kg build --rebuild` makes a new one"
+            ) from error
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock: one build or removal at a time, the others are told why."""
+        self.generations.mkdir(parents=True, exist_ok=True)
+        with open(self.generations / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    f"{self.path}: another kg process is writing this store; try again when it ends"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class Changes:
+    """What an update writes: whole graphs replaced or dropped, cache files, and the new manifest."""
+
+    manifest: Manifest
+    put: dict[str, Graph] = field(default_factory=dict)
+    lazy: dict[str, Callable[[], Iterable[tuple]]] = field(default_factory=dict)  # big graphs made while writing
+    drop: set[str] = field(default_factory=set)
+    extractions: dict[str, str] = field(default_factory=dict)  # id -> JSON
+    forget: set[str] = field(default_factory=set)  # ids whose cache goes
+    fresh: bool = False  # start from an empty store
+
+    def empty(self) -> bool:
+        return not (self.put or self.lazy or self.drop or self.extractions or self.forget or self.fresh)
+
+
+def _next_generation(location: Location) -> Path:
+    location.generations.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[1:]) for p in location.generations.glob("g[0-9]*") if p.name[1:].isdigit()]
+    return location.generations / f"g{max(numbers, default=0) + 1:06d}"
+
+
+def commit(location: Location, changes: Changes) -> Path:
+    """Apply ``changes`` to a copy of the live generation and make the copy live, atomically."""
+    live = location.live()
+    target = _next_generation(location)
+    staging = target.with_name(target.name + ".partial")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        if live is not None and not changes.fresh:
+            ox.Store.read_only(str(live / DATABASE)).backup(str(staging / DATABASE))
+            shutil.copytree(live / EXTRACTIONS, staging / EXTRACTIONS, copy_function=os.link)
+        else:
+            (staging / EXTRACTIONS).mkdir()
+        store = ox.Store(str(staging / DATABASE))
+        for name in sorted(changes.drop | set(changes.put) | set(changes.lazy)):
+            graph = ox.NamedNode(name)
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+        for name, content in sorted(changes.put.items()):
+            store.add_graph(ox.NamedNode(name))
+            store.extend(quads_of(content, name))
+        for name, make in sorted(changes.lazy.items()):
+            store.add_graph(ox.NamedNode(name))
+            store.extend(_quads(make(), name))
+        store.flush()
+        del store
+        for article_id in changes.forget:
+            (staging / EXTRACTIONS / f"{article_id}.json").unlink(missing_ok=True)
+        for article_id, text in changes.extractions.items():
+            path = staging / EXTRACTIONS / f"{article_id}.json"
+            path.unlink(missing_ok=True)  # a hard link to the old generation's file: replace, never write through
+            path.write_text(text, encoding="utf-8")
+        (staging / MANIFEST).write_text(changes.manifest.to_json(), encoding="utf-8")
+        _fsync_tree(staging)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(location, target)
+    _collect_garbage(location, keep=target)
+    return target
+
+
+def _swap(location: Location, target: Path) -> None:
+    link = location.path.with_name(f".{location.path.name}.link")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(os.path.relpath(target, location.path.parent))
+    if location.path.exists() and not location.path.is_symlink():
+        raise StoreError(f"{location.path}: exists but is not a kg store link")
+    os.replace(link, location.path)
+    _fsync_dir(location.path.parent)
+
+
+def _collect_garbage(location: Location, *, keep: Path) -> None:
+    for old in location.generations.iterdir():
+        if old != keep and old.name.startswith("g"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(path: Path) -> None:
+    for file in path.rglob("*"):
+        if file.is_file():
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_store(location: Location) -> None:
+    """Forget a store entirely (``kg build --rebuild`` starts over in a new generation instead)."""
+    if location.path.is_symlink():
+        location.path.unlink()
+    if location.generations.exists():
+        shutil.rmtree(location.generations)
+
+
+def all_quads(store: ox.Store, graphs: Iterable[str] | None = None) -> list[ox.Quad]:
+    names = [ox.NamedNode(g) for g in graphs] if graphs is not None else list(store.named_graphs())
+    quads: list[ox.Quad] = []
+    for graph in names:
+        quads.extend(store.quads_for_pattern(None, None, None, graph))
+    return quads
