@@ -123,6 +123,28 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import library, render, resolve, run
+
+    if args.list:
+        for query in library().values():
+            params = ", ".join(f"{p.name}={p.default}" for p in query.params)
+            print(f"{query.name}: {query.title}" + (f"  [{params}]" if params else ""))
+        return OK
+    if not args.name:
+        raise UsageError("give a query name or a .rq file (kg query --list shows the library)")
+    params: dict[str, str] = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param {item!r}: write it as name=value")
+        params[name.strip()] = value
+    query = resolve(args.name)
+    result = run(query, store=Path(args.store), params=params)
+    print(render(result, args.format))
+    return OK
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import json
 
@@ -225,6 +247,18 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
     export.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
     export.set_defaults(run=cmd_export)
+
+    query = commands.add_parser(
+        "query",
+        help="run a query of the library (or a .rq file) over the store",
+        description="Run a SPARQL query over the store. Parameters are bound as RDF terms, never pasted into the query.",
+    )
+    query.add_argument("name", nargs="?", help="a query name (see --list) or a .rq file")
+    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    query.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"], help="output format")
+    query.add_argument("--list", action="store_true", help="list the queries with their titles and parameters")
+    query.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    query.set_defaults(run=cmd_query)
 
     drop = commands.add_parser(
         "remove",
