@@ -134,6 +134,7 @@ def build(
     keep_going: bool = False,
     store: Path | None = None,
     rebuild: bool = False,
+    reference: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the graph of the inputs; with ``store``, add them to the articles already there.
@@ -151,6 +152,7 @@ def build(
                 keep_going=keep_going,
                 store=store,
                 rebuild=rebuild,
+                reference=reference,
                 progress=progress,
             )
     return _build(
@@ -161,6 +163,7 @@ def build(
         keep_going=keep_going,
         store=None,
         rebuild=rebuild,
+        reference=reference,
         progress=progress,
     )
 
@@ -174,6 +177,7 @@ def _build(
     keep_going: bool,
     store: Path | None,
     rebuild: bool,
+    reference: bool,
     progress: Progress | None,
 ) -> BuildResult:
     articles, errors = read_articles(inputs)
@@ -215,6 +219,7 @@ def _build(
         reason=reason,
         keep_going=keep_going,
         fresh=rebuild,
+        reference=reference,
         progress=progress,
     )
 
@@ -232,6 +237,7 @@ def finish(
     keep_going: bool,
     fresh: bool = False,
     dropped: Iterable[str] = (),
+    reference: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Link, map, validate and reason over all extractions, then update the store if there is one."""
@@ -251,14 +257,16 @@ def finish(
             progress("reason", 0, 1)
         result.inferred, result.clashes = infer(result.asserted(), base=base)
     if location is not None and (result.report is None or result.report.conforms or keep_going):
-        changes = _changes(result, manifest, fresh=fresh or manifest is None, dropped=set(dropped))
+        changes = _changes(result, manifest, fresh=fresh or manifest is None, dropped=set(dropped), reference=reference)
         result.changed = sorted(changes.put) + sorted(changes.drop)
         if not changes.empty():
             result.generation = commit(location, changes)
     return result
 
 
-def _changes(result: BuildResult, manifest: Manifest | None, *, fresh: bool, dropped: set[str]) -> Changes:
+def _changes(
+    result: BuildResult, manifest: Manifest | None, *, fresh: bool, dropped: set[str], reference: bool
+) -> Changes:
     mint = result.mint
     new = Manifest(result.base, fingerprint())
     changes = Changes(new, fresh=fresh)
@@ -269,10 +277,13 @@ def _changes(result: BuildResult, manifest: Manifest | None, *, fresh: bool, dro
         wanted[str(mint.graph("inferred"))] = result.inferred
     ontology_name, reference_name = str(mint.graph("ontology")), str(mint.graph("reference"))
     stamp = f"data:{new.fingerprint}"  # the ontology and reference data change only with the project's data
-    for name, make in ((ontology_name, _ontology_triples), (reference_name, _reference_triples)):
-        new.graphs[name] = stamp
-        if old_graphs.get(name) != stamp:
-            changes.lazy[name] = make(result.base)
+    new.graphs[ontology_name] = stamp
+    if old_graphs.get(ontology_name) != stamp:
+        changes.lazy[ontology_name] = _ontology_triples(result.base)
+    if reference:
+        new.graphs[reference_name] = stamp
+        if old_graphs.get(reference_name) != stamp:
+            changes.files[reference_name] = _reference_file(result.base)
     for name, graph in wanted.items():
         value = digest(graph)
         new.graphs[name] = value
@@ -298,13 +309,13 @@ def _ontology_triples(base: str) -> Callable[[], Iterable[tuple]]:
     return triples
 
 
-def _reference_triples(base: str) -> Callable[[], Iterable[tuple]]:
-    def triples() -> Iterable[tuple]:
-        from kg.reference import reference_triples
+def _reference_file(base: str) -> Callable[[], Path]:
+    def file() -> Path:
+        from kg.reference import reference_file
 
-        return reference_triples(base)
+        return reference_file(base)
 
-    return triples
+    return file
 
 
 def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -340,6 +351,7 @@ def _remove(ids: Iterable[str], location: Location, *, reason: bool, progress: P
         reason=reason,
         keep_going=True,
         dropped=ids,
+        reference=f"{manifest.base}graph/reference" in manifest.graphs,
         progress=progress,
     )
 

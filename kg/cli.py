@@ -195,6 +195,64 @@ def _score_json(score: object) -> dict[str, float | int]:
     }
 
 
+# ------------------------------------------------------------------------------ load and serve
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kg.load import credentials, load
+
+    auth = credentials(
+        args.user,
+        args.password,
+        args.token,
+        digest=args.digest,
+        ask=getpass.getpass if sys.stdin.isatty() else None,
+    )
+    bar, update = _progress(not args.quiet)
+    if bar is not None:
+        bar.start()
+    try:
+        report = load(
+            Path(args.store),
+            args.endpoint,
+            graph=args.graph,
+            auth=auth,
+            replace=args.replace,
+            chunk=args.chunk,
+            query_endpoint=args.query_endpoint,
+            update_endpoint=args.update_endpoint,
+            retries=args.retries,
+            progress=update,
+            log=lambda message: print(f"note: {message}", file=sys.stderr),
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    print(f"sent:   {report.sent} triples in {len(report.graphs)} graph(s)")
+    print(f"server: {report.held} triples in those graphs")
+    for item in report.mismatches():
+        print(
+            f"error: the server holds {item.held} triples in <{item.target}> but {item.expected} were sent",
+            file=sys.stderr,
+        )
+    return OK if report.ok else BAD_INPUT
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
+
+    return serve(
+        Path(args.store),
+        port=args.port,
+        bind=args.bind,
+        writable=args.writable,
+        timeout=args.timeout or None,
+        announce=lambda line: print(line, flush=True),
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="kg", description="A knowledge graph builder for counter-terrorism diplomacy news."
@@ -281,6 +339,44 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true", help="list every false and every missed fact")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(run=cmd_eval)
+    loading = commands.add_parser(
+        "load",
+        help="copy the store's graphs into a triple store server",
+        description="Send the store's graphs to a server through the SPARQL Graph Store protocol, in chunks, "
+        "through staging graphs that replace the targets only when all arrived; then count what the server holds. "
+        "Credentials may also come from KG_LOAD_USER, KG_LOAD_PASSWORD and KG_LOAD_TOKEN.",
+    )
+    loading.add_argument("--endpoint", required=True, metavar="URL", help="the server's Graph Store endpoint")
+    loading.add_argument("--graph", metavar="IRI", help="put all triples, merged, into this one graph")
+    loading.add_argument("--replace", action="store_true", help="replace the target graphs instead of adding to them")
+    loading.add_argument("--user", help="user name for HTTP authentication")
+    loading.add_argument("--password", help="password (better: KG_LOAD_PASSWORD, or be asked on a terminal)")
+    loading.add_argument("--token", help="bearer token (better: KG_LOAD_TOKEN)")
+    loading.add_argument("--digest", action="store_true", help="HTTP digest instead of basic authentication (Virtuoso)")
+    loading.add_argument("--query-endpoint", metavar="URL", help="SPARQL query endpoint (default: from --endpoint)")
+    loading.add_argument("--update-endpoint", metavar="URL", help="SPARQL update endpoint (default: from --endpoint)")
+    loading.add_argument("--chunk", type=int, default=20_000, metavar="N", help="triples per request (default: 20000)")
+    loading.add_argument("--retries", type=int, default=3, metavar="N", help="retries of a failed request (default: 3)")
+    loading.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    loading.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    loading.set_defaults(run=cmd_load)
+
+    serving = commands.add_parser(
+        "serve",
+        help="run a SPARQL endpoint over the store",
+        description="Run Oxigraph's SPARQL server on the store, read-only unless --writable. Queries see the "
+        "union of all graphs as their default graph.",
+    )
+    serving.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878)")
+    serving.add_argument(
+        "--bind", default="127.0.0.1", metavar="HOST", help="address to listen on (default: 127.0.0.1)"
+    )
+    serving.add_argument("--writable", action="store_true", help="accept SPARQL updates (needs the store to itself)")
+    serving.add_argument(
+        "--timeout", type=float, default=30, metavar="S", help="query time limit, 0 for none (default: 30)"
+    )
+    serving.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    serving.set_defaults(run=cmd_serve)
     return top
 
 

@@ -23,6 +23,8 @@ import http.client
 import json
 import os
 import secrets
+import socket
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -49,7 +51,16 @@ Log = Callable[[str], None]
 
 
 class LoadError(KgError):
-    """The server cannot be reached, refuses the data, or holds other counts than were sent."""
+    """The server cannot be reached, refuses the data, or holds other counts than were sent.
+
+    ``transient`` failures (no connection, a lost answer, HTTP 5xx) may pass when tried again;
+    ``ambiguous`` ones may have reached the server: the request may or may not have been applied.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.ambiguous = ambiguous
 
 
 # ------------------------------------------------------------------------------ credentials
@@ -109,14 +120,16 @@ def credentials(
     to ask, that is a usage error rather than an empty password.
     """
     user = user or environ.get("KG_LOAD_USER") or None
-    password = password if password is not None else environ.get("KG_LOAD_PASSWORD")
+    if password is None and user:
+        password = environ.get("KG_LOAD_PASSWORD")
     token = token or environ.get("KG_LOAD_TOKEN") or None
     if user and token:
         raise UsageError("give either a user and password or a token, not both (check KG_LOAD_USER and KG_LOAD_TOKEN)")
     if user and password is None:
         if ask is None:
             raise UsageError(
-                f"no password for user {user!r}: give --password, set KG_LOAD_PASSWORD, or run on a terminal to be asked"
+                f"no password for user {user!r}: give --password, set KG_LOAD_PASSWORD, "
+                "or run on a terminal to be asked"
             )
         password = ask(f"Password for {user}: ")
     return Auth(user=user, password=password, token=token, digest=digest)
@@ -219,12 +232,16 @@ class Endpoints:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse redirects: urllib would turn a redirected POST into a GET and drop the data."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: object,
+        code: int,
+        msg: str,
+        headers: object,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         return None
-
-
-class _Ambiguous(LoadError):
-    """The connection broke after the request was sent: the server may or may not have applied it."""
 
 
 @dataclass
@@ -242,7 +259,7 @@ class Client:
         if self.auth.digest and self.auth.user:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.endpoints.store, self.endpoints.query, self.endpoints.update}:
-                manager.add_password(None, url, self.auth.user, self.auth.password or "")  # type: ignore[arg-type]
+                manager.add_password(None, url, self.auth.user, self.auth.password or "")
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
         self._opener = urllib.request.build_opener(*handlers)
 
@@ -258,7 +275,9 @@ class Client:
             self._send("POST", url, body, {"Content-Type": self.rdf_type}, what="the Graph Store endpoint")
 
     def delete_graph(self, graph: str) -> None:
-        self._send("DELETE", self.endpoints.graph_url(graph), None, {}, what="the Graph Store endpoint", missing_ok=True)
+        self._send(
+            "DELETE", self.endpoints.graph_url(graph), None, {}, what="the Graph Store endpoint", missing_ok=True
+        )
 
     def update(self, text: str, *, retry: bool = True) -> None:
         body = urllib.parse.urlencode({self.endpoints.update_field: text}).encode("utf-8")
@@ -316,18 +335,20 @@ class Client:
                     return b""
                 if error.code == 415 and method == "POST" and headers.get("Content-Type") == "application/n-triples":
                     raise _Unsupported(detail) from None
-                if error.code in RETRY_STATUS and attempt < attempts:
+                transient = error.code in RETRY_STATUS
+                if transient and attempt < attempts:
                     self._wait(attempt, attempts, what, f"HTTP {error.code}")
                     continue
-                raise LoadError(self._refused(what, method, url, error, detail, attempt)) from None
+                message = self._refused(what, method, url, error, detail, attempt)
+                raise LoadError(message, transient=transient) from None
             except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
                 reason = getattr(error, "reason", error)
-                sent = not isinstance(reason, ConnectionRefusedError | TimeoutError) and not _is_dns(reason)
+                sent = not isinstance(reason, ConnectionRefusedError | socket.gaierror)
                 if attempt < attempts:
                     self._wait(attempt, attempts, what, self.auth.scrub(str(reason) or type(reason).__name__))
                     continue
                 message = self._unreachable(what, url, reason, attempts)
-                raise (_Ambiguous(message) if sent else LoadError(message)) from None
+                raise LoadError(message, transient=True, ambiguous=sent) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, attempt: int, attempts: int, what: str, reason: str) -> None:
@@ -339,7 +360,7 @@ class Client:
     def _detail(self, error: urllib.error.HTTPError) -> str:
         try:
             text = error.read(2000).decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 - the body of an error is a courtesy
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):  # the body of an error is a courtesy
             text = ""
         text = " ".join(text.split())[:300]
         return self.auth.scrub(text)
@@ -348,14 +369,14 @@ class Client:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         reason_text = self.auth.scrub(str(reason) or type(reason).__name__)
         return (
-            f"cannot reach {what} at {mask(url)} ({reason_text}){tries}; check that the server runs and "
+            f"cannot reach {what} at {_shown(url)} ({reason_text}){tries}; check that the server runs and "
             "that the URL is right (for Oxigraph: http://HOST:PORT/store)"
         )
 
     def _refused(
         self, what: str, method: str, url: str, error: urllib.error.HTTPError, detail: str, attempts: int
     ) -> str:
-        where = f"{what} at {mask(url)}"
+        where = f"{what} at {_shown(url)}"
         said = f": {detail}" if detail else ""
         code = error.code
         if 300 <= code < 400:
@@ -364,7 +385,9 @@ class Client:
         if code == 401:
             hint = "give --user and --password (or KG_LOAD_USER and KG_LOAD_PASSWORD) or --token (KG_LOAD_TOKEN)"
             if self.auth.user or self.auth.token:
-                hint = "check the credentials" + ("" if self.auth.digest else "; Virtuoso's -auth endpoints need --digest")
+                hint = "check the credentials" + (
+                    "" if self.auth.digest else "; Virtuoso's -auth endpoints need --digest"
+                )
             return f"{where} asks for credentials (HTTP 401{said}); {hint}"
         if code == 403:
             return (
@@ -379,12 +402,6 @@ class Client:
 
 class _Unsupported(Exception):
     """The server does not accept the N-Triples media type."""
-
-
-def _is_dns(reason: object) -> bool:
-    import socket
-
-    return isinstance(reason, socket.gaierror)
 
 
 # ------------------------------------------------------------------------------ the load
@@ -488,15 +505,23 @@ def load(
     sizes = _local_counts(db, names)
     total = sum(sizes.get(n, 0) for n in names)
     staged: list[tuple[GraphLoad, str]] = []
+    touched: list[str] = []  # staging graphs that may exist on the server
     done = 0
     try:
         for item in plan:
             staging = f"{item.target}-kg-staging-{run}"
             staged.append((item, staging))
             item.expected = _distinct(db, item.sources, sizes)
-            size = chunk if not _has_blank_nodes(db, item.sources) else max(item.expected, 1) * len(item.sources)
+            size = sys.maxsize if _has_blank_nodes(db, item.sources) else chunk
             for body, count in _chunks(db, item.sources, size):
-                client.post_triples(staging, body)
+                try:
+                    client.post_triples(staging, body)
+                except LoadError as error:
+                    if error.ambiguous and staging not in touched:
+                        touched.append(staging)
+                    raise
+                if staging not in touched:
+                    touched.append(staging)
                 item.sent += count
                 done += count
                 if progress:
@@ -504,7 +529,7 @@ def load(
         _check_staged(client, staged)
         _swap(client, staged, replace=replace)
     except BaseException as error:
-        left = _drop_staging(client, [s for _, s in staged])
+        left = _drop_staging(client, touched)
         if isinstance(error, LoadError) and left:
             shown = ", ".join(f"<{s}>" for s in left[:3]) + (" ..." if len(left) > 3 else "")
             raise LoadError(
@@ -536,7 +561,9 @@ def _local_counts(db: ox.Store, names: list[str]) -> dict[str, int]:
     for start in range(0, len(names), COUNT_BATCH):
         batch = names[start : start + COUNT_BATCH]
         query = (
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + _values(batch) + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { "
+            + _values(batch)
+            + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
         for row in db.query(query):  # type: ignore[union-attr]
             counts[row["g"].value] = int(row["n"].value)
@@ -558,9 +585,7 @@ def _distinct(db: ox.Store, sources: list[str], sizes: dict[str, int]) -> int:
 
 def _has_blank_nodes(db: ox.Store, sources: list[str]) -> bool:
     """Blank nodes are local to one request: a graph holding some is sent whole, never split."""
-    query = (
-        "ASK { VALUES ?g { " + _values(sources) + " } GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"
-    )
+    query = "ASK { VALUES ?g { " + _values(sources) + " } GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"
     return bool(db.query(query))
 
 
@@ -591,7 +616,9 @@ def _server_counts(client: Client, graphs: list[str]) -> dict[str, int]:
     for start in range(0, len(graphs), COUNT_BATCH):
         batch = graphs[start : start + COUNT_BATCH]
         query = (
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + _values(batch) + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { "
+            + _values(batch)
+            + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
         for row in client.select(query):
             try:
@@ -630,34 +657,27 @@ def _swap(client: Client, staged: list[tuple[GraphLoad, str]], *, replace: bool)
     if not operations:
         return
     text = " ;\n".join(operations)
-    try:
-        client.update(text, retry=False)
-    except (_Ambiguous, LoadError) as error:
-        # The answer was lost or the server failed: the update went through if the staging graphs are gone.
-        probe = next((s for item, s in staged if item.expected), None)
-        if probe is None:
-            raise
+    probe = next((s for item, s in staged if item.expected), None)
+    attempts = 1 + client.retries
+    for attempt in range(1, attempts + 1):
         try:
-            applied = not client.ask(f"ASK {{ GRAPH <{probe}> {{ ?s ?p ?o }} }}")
-        except LoadError:
-            raise error from None
-        if applied:
+            client.update(text, retry=False)
             return
-        if isinstance(error, _Ambiguous) or _retryable(error):
-            for attempt in range(client.retries):
-                client._wait(attempt + 1, client.retries + 1, "the update endpoint", "no answer")
-                try:
-                    client.update(text, retry=False)
-                    return
-                except LoadError:
-                    if not client.ask(f"ASK {{ GRAPH <{probe}> {{ ?s ?p ?o }} }}"):
-                        return
-        raise
+        except LoadError as error:
+            # The answer may be lost, or the update may fail after it was applied: it went through
+            # if the staging graphs are gone.
+            if probe is not None and _gone(client, probe, error):
+                return
+            if not error.transient or attempt == attempts:
+                raise
+            client._wait(attempt, attempts, "the update endpoint", "no answer" if error.ambiguous else "failure")
 
 
-def _retryable(error: LoadError) -> bool:
-    text = str(error)
-    return any(f"HTTP {code}" in text for code in RETRY_STATUS)
+def _gone(client: Client, staging: str, error: LoadError) -> bool:
+    try:
+        return not client.ask(f"ASK {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}")
+    except LoadError:
+        raise error from None
 
 
 def _drop_staging(client: Client, staging: list[str]) -> list[str]:
@@ -675,3 +695,10 @@ def _drop_staging(client: Client, staging: list[str]) -> list[str]:
         except LoadError:
             left.append(name)
     return left
+
+
+def _shown(url: str) -> str:
+    """A URL for a message: no password, and no ``?graph=`` of a staging graph."""
+    parts = urllib.parse.urlsplit(mask(url))
+    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("graph="))
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

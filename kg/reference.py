@@ -6,8 +6,13 @@ articles name.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import gazetteer
@@ -31,3 +36,27 @@ def reference_graph(base: str) -> Graph:
     for triple in reference_triples(base):
         graph.add(triple)
     return graph
+
+
+def reference_file(base: str) -> Path:
+    """The reference data as an N-Quads file in its named graph, made once per version of the data.
+
+    Cached under ``$KG_CACHE`` (default ``~/.cache/kg``) so that every new store loads it in bulk.
+    """
+    from kg.codec import fingerprint
+    from kg.store import _quads
+
+    name = f"{base}graph/reference"
+    key = hashlib.sha256(f"{base}|{fingerprint()}".encode()).hexdigest()[:16]
+    folder = Path(os.environ.get("KG_CACHE") or Path.home() / ".cache" / "kg")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"reference-{key}.nq"
+    if not path.exists():
+        data = ox.serialize(_quads(reference_triples(base), name), format=ox.RdfFormat.N_QUADS)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data if isinstance(data, bytes) else b"")
+        temporary.replace(path)
+    return path

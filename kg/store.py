@@ -173,14 +173,15 @@ class Changes:
 
     manifest: Manifest
     put: dict[str, Graph] = field(default_factory=dict)
-    lazy: dict[str, Callable[[], Iterable[tuple]]] = field(default_factory=dict)  # big graphs made while writing
+    lazy: dict[str, Callable[[], Iterable[tuple]]] = field(default_factory=dict)  # graphs made while writing
+    files: dict[str, Callable[[], Path]] = field(default_factory=dict)  # graphs bulk-loaded from N-Quads files
     drop: set[str] = field(default_factory=set)
     extractions: dict[str, str] = field(default_factory=dict)  # id -> JSON
     forget: set[str] = field(default_factory=set)  # ids whose cache goes
     fresh: bool = False  # start from an empty store
 
     def empty(self) -> bool:
-        return not (self.put or self.lazy or self.drop or self.extractions or self.forget or self.fresh)
+        return not (self.put or self.lazy or self.files or self.drop or self.extractions or self.forget or self.fresh)
 
 
 def _next_generation(location: Location) -> Path:
@@ -204,7 +205,7 @@ def commit(location: Location, changes: Changes) -> Path:
         else:
             (staging / EXTRACTIONS).mkdir()
         store = ox.Store(str(staging / DATABASE))
-        for name in sorted(changes.drop | set(changes.put) | set(changes.lazy)):
+        for name in sorted(changes.drop | set(changes.put) | set(changes.lazy) | set(changes.files)):
             graph = ox.NamedNode(name)
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
@@ -214,6 +215,10 @@ def commit(location: Location, changes: Changes) -> Path:
         for name, make in sorted(changes.lazy.items()):
             store.add_graph(ox.NamedNode(name))
             store.extend(_quads(make(), name))
+        for name, file in sorted(changes.files.items()):
+            # the staging copy is private until it is swapped in, so a bulk load needs no transaction
+            store.add_graph(ox.NamedNode(name))
+            store.bulk_load(path=str(file()), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         for article_id in changes.forget:
