@@ -128,8 +128,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     if args.list:
         for query in library().values():
-            params = ", ".join(f"{p.name}={p.default}" for p in query.params)
-            print(f"{query.name}: {query.title}" + (f"  [{params}]" if params else ""))
+            shown = ", ".join(f"{p.name}={p.default}" for p in query.params)
+            print(f"{query.name}: {query.title}" + (f"  [{shown}]" if shown else ""))
         return OK
     if not args.name:
         raise UsageError("give a query name or a .rq file (kg query --list shows the library)")
@@ -309,7 +309,7 @@ def parser() -> argparse.ArgumentParser:
     query = commands.add_parser(
         "query",
         help="run a query of the library (or a .rq file) over the store",
-        description="Run a SPARQL query over the store. Parameters are bound as RDF terms, never pasted into the query.",
+        description="Run a SPARQL query over the store. Parameters are bound as RDF terms, never pasted in.",
     )
     query.add_argument("name", nargs="?", help="a query name (see --list) or a .rq file")
     query.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.build import BuildResult
@@ -117,8 +118,6 @@ def export_store(
     Inferred triples are left out unless asked for; with a single-graph format they go to a file of
     their own beside ``path``.
     """
-    import pyoxigraph as ox
-
     from kg.store import Location
 
     format_of(path)
@@ -154,18 +153,18 @@ def export_store(
     return written
 
 
-def _serialize_store(db: object, graphs: list[str], fmt: object, *, quads: bool, prefixes: dict[str, str]) -> bytes:
-    import pyoxigraph as ox
-
-    assert isinstance(db, ox.Store)
+def _serialize_store(
+    db: ox.Store, graphs: list[str], fmt: ox.RdfFormat, *, quads: bool, prefixes: dict[str, str]
+) -> bytes:
     declared = declared_datatypes()
     restored = (_restore(q, declared) for g in graphs for q in db.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    items: list[ox.Quad] | list[ox.Triple]
     if quads:
-        items: list = sorted(restored, key=str)
+        items = sorted(restored, key=str)
     else:
         items = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in restored}, key=str)
-    options = {"prefixes": prefixes} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    result = ox.serialize(items, format=fmt, **options)
+    with_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    result = ox.serialize(items, format=fmt, prefixes=prefixes if with_prefixes else None)
     assert isinstance(result, bytes)
     return result
 
@@ -189,10 +188,7 @@ def declared_datatypes() -> dict[str, str]:
     return {str(p): str(r) for p, r in ontology_graph().subject_objects(RDFS.range) if r in derived}
 
 
-def _restore(quad: object, declared: dict[str, str]) -> object:
-    import pyoxigraph as ox
-
-    assert isinstance(quad, ox.Quad)
+def _restore(quad: ox.Quad, declared: dict[str, str]) -> ox.Quad:
     target = declared.get(quad.predicate.value)
     obj = quad.object
     if target and isinstance(obj, ox.Literal) and obj.datatype.value == XSD_INTEGER:

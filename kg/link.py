@@ -182,14 +182,14 @@ def link(extractions: Iterable[Extraction]) -> Linked:
             key = attack_key(attack)
             linked.attacks[(ex.article.id, attack.local)] = key
             told[key].append(((ex.article.id, attack.local), attack))
-    for key, items in told.items():
-        names = list(dict.fromkeys(a.name for _, a in items))
+    for key, attacks in told.items():
+        names = list(dict.fromkeys(a.name for _, a in attacks))
         kept: set[tuple[str, Ref]] = set()
-        _, date_refs = _choose_date([(r, a.date) for r, a in items if a.date], key, linked.notes)
+        _, date_refs = _choose_date([(r, a.date) for r, a in attacks if a.date], key, linked.notes)
         kept |= {("date", r) for r in date_refs}
-        killed = [(r, (a.killed, a.killed_qualifier)) for r, a in items if a.killed is not None]
+        killed = [(r, (a.killed, a.killed_qualifier)) for r, a in attacks if a.killed is not None]
         kept |= {("killed", r) for r in _choose_count(killed, f"{key} (killed)", linked.notes)}
-        injured = [(r, (a.injured, a.injured_qualifier)) for r, a in items if a.injured is not None]
+        injured = [(r, (a.injured, a.injured_qualifier)) for r, a in attacks if a.injured is not None]
         kept |= {("injured", r) for r in _choose_count(injured, f"{key} (injured)", linked.notes)}
         linked.attack_nodes[key] = AttackNode(key, names[0], tuple(names[1:]), frozenset(kept))
     return linked

@@ -114,7 +114,8 @@ def bindings(query: QueryFile, given: dict[str, str]) -> dict[ox.Variable, ox.Na
 def graphs_for_queries(store: ox.Store, base: str) -> list[ox.NamedNode]:
     """The default graph of queries: what the articles state, the entities, and what was inferred."""
     special = {f"{base}graph/{name}" for name in SPECIAL_GRAPHS}
-    return sorted((g for g in store.named_graphs() if g.value not in special), key=lambda g: g.value)
+    names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in special]
+    return sorted(names, key=lambda g: g.value)
 
 
 def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) -> Result:
