@@ -8,8 +8,11 @@ reference facts of the things named; ``graph/inferred`` holds what reasoning add
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +84,23 @@ class BuildResult:
         )
 
 
+PARALLEL_FROM = 64  # below this many articles, starting worker processes costs more than it saves
+
+
+def extract_all(articles: list[Article], *, workers: int | None = None) -> Iterator[Extraction]:
+    """Extract articles, in worker processes when there are many (extraction is a pure function)."""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if count <= 1 or len(articles) < PARALLEL_FROM:
+        gaz = gazetteer.load()
+        for article in articles:
+            yield extract(article, gaz)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=gazetteer.load) as pool:
+        yield from pool.map(extract, articles, chunksize=max(1, min(64, len(articles) // (count * 8))))
+
+
 def read_articles(inputs: Iterable[str | Path]) -> tuple[list[Article], list[InputError]]:
     """Readable articles, and one error per unreadable input; a second copy of an article is an error too."""
     articles: list[Article] = []
@@ -135,6 +155,7 @@ def build(
     store: Path | None = None,
     rebuild: bool = False,
     reference: bool = True,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the graph of the inputs; with ``store``, add them to the articles already there.
@@ -153,6 +174,7 @@ def build(
                 store=store,
                 rebuild=rebuild,
                 reference=reference,
+                workers=workers,
                 progress=progress,
             )
     return _build(
@@ -164,6 +186,7 @@ def build(
         store=None,
         rebuild=rebuild,
         reference=reference,
+        workers=workers,
         progress=progress,
     )
 
@@ -178,6 +201,7 @@ def _build(
     store: Path | None,
     rebuild: bool,
     reference: bool,
+    workers: int | None,
     progress: Progress | None,
 ) -> BuildResult:
     articles, errors = read_articles(inputs)
@@ -198,16 +222,19 @@ def _build(
                 extractions[article_id] = previous if reuse else extract(previous.article, gaz)
                 if not reuse:
                     extracted.append(article_id)
-    for number, article in enumerate(articles, start=1):
+    pending: list[Article] = []
+    for article in articles:
         known = manifest.articles.get(article.id) if manifest is not None else None
         cached = location.extraction_text(article.id) if location is not None and reuse and known else None
         if cached is not None and known is not None and known.get("hash") == article.content_hash:
             extractions[article.id] = codec.loads(cached)
         else:
-            extractions[article.id] = extract(article, gaz)
-            extracted.append(article.id)
+            pending.append(article)
+    for number, extraction in enumerate(extract_all(pending, workers=workers), start=1):
+        extractions[extraction.article.id] = extraction
+        extracted.append(extraction.article.id)
         if progress:
-            progress("extract", number, len(articles))
+            progress("extract", number, len(pending))
     return finish(
         list(extractions.values()),
         errors,
