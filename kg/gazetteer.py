@@ -124,6 +124,7 @@ class Gazetteer:
     longest: int = 1
     words: set[str] = field(default_factory=set)  # lower-cased words of every known name
     labels: dict[str, str] = field(default_factory=dict)  # key -> preferred label
+    lengths: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # first word -> name lengths
 
     def add(self, form: str, entry: Entry, *, case_sensitive: bool | None = None, any_case: bool = False) -> None:
         """Index a name; acronyms match in their case, names from a capital, ``any_case`` forms anyhow."""
@@ -137,23 +138,29 @@ class Gazetteer:
             index[seq].append(entry)
         self.labels.setdefault(entry.key, entry.label)
         self.longest = max(self.longest, len(seq))
+        self.lengths[seq[0].lower()].add(len(seq))
         self.words.update(t.lower() for t in tokens if t[0].isalpha())
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
-        """Known names in a token sequence, longest match first, not overlapping."""
+        """Known names in a token sequence, longest match first, not overlapping.
+
+        Only the lengths of names that start with the token at hand are tried, so a token that
+        starts no name costs one dictionary lookup.
+        """
         matches: list[Match] = []
+        texts = token_key([t.text for t in tokens])
+        lowered = tuple(t.lower() for t in texts)
         i = 0
-        texts = [t.text for t in tokens]
-        while i < len(tokens):
+        while i < len(texts):
             found = None
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
-                window = texts[i : i + n]
-                entries = self.exact.get(token_key(window))
-                lowered = token_key([w.lower() for w in window])
-                if not entries and window[0][:1].isupper():
-                    entries = self.folded.get(lowered)
+            for n in sorted(self.lengths.get(lowered[i], ()), reverse=True):
+                if i + n > len(texts):
+                    continue
+                entries = self.exact.get(texts[i : i + n])
+                if not entries and texts[i][:1].isupper():
+                    entries = self.folded.get(lowered[i : i + n])
                 if not entries:
-                    entries = self.anycase.get(lowered)
+                    entries = self.anycase.get(lowered[i : i + n])
                 if entries:
                     found = Match(i, i + n, tuple(entries))
                     break
@@ -228,16 +235,29 @@ def load() -> Gazetteer:
             gaz.add(form, entry, case_sensitive=acronym, any_case=not acronym)
     for form in load_yaml("data", "patterns", "mentions.yaml").get("not_states") or ():
         gaz.add(form, Entry(f"geo/{slug(form)}", "geo", form))
-    for row in load_csv("data", "reference", "cities.csv"):
+    _load_cities(gaz)
+    for row in load_csv("data", "reference", "regions.csv"):
+        gaz.regions[row["name"].lower()].append(row["country_iso3"])
+    return gaz
+
+
+def _load_cities(gaz: Gazetteer) -> None:
+    """GeoNames cities, then ``places_extra.csv``: curated GeoNames records, each either a place
+    ``cities.csv`` lacks or, under an id it holds, the name news uses for it (one of its GeoNames
+    alternate names); the record's other names still find it."""
+    rows: dict[str, dict[str, str]] = {}
+    names: dict[str, set[str]] = defaultdict(set)
+    for source in ("cities.csv", "places_extra.csv"):
+        for row in load_csv("data", "reference", source):
+            rows[row["geonameid"]] = row
+            names[row["geonameid"]] |= {row["name"], row.get("ascii_name") or row["name"]}
+    for gid, row in rows.items():
         iso3 = row["country_iso3"]
         capital = (row.get("is_capital") or "").lower() == "true"
-        city = City(row["geonameid"], row["name"], iso3, int(row.get("population") or 0), capital)
+        city = City(gid, row["name"], iso3, int(row.get("population") or 0), capital)
         gaz.cities_by_id[city.geonameid] = city
         known = gaz.cities_by_key.get(city.key)
         if known is None or (city.is_capital, city.population) > (known.is_capital, known.population):
             gaz.cities_by_key[city.key] = city
-        for name in {row["name"], row.get("ascii_name") or row["name"]}:
+        for name in sorted(names[gid]):
             gaz.cities[name.lower()].append(city)
-    for row in load_csv("data", "reference", "regions.csv"):
-        gaz.regions[row["name"].lower()].append(row["country_iso3"])
-    return gaz
