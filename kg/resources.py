@@ -17,12 +17,19 @@ import yaml
 from kg.errors import ResourceError
 
 
+@cache
 def project_root() -> Path:
-    """The folder holding ``ontology/``, ``data/`` and ``queries/`` (override with ``KG_HOME``)."""
+    """The folder holding ``ontology/``, ``data/`` and ``queries/``.
+
+    ``KG_HOME`` if set; else the checkout this package runs from; else the working folder.
+    """
     env = os.environ.get("KG_HOME")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1]
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "ontology").is_dir():
+        return checkout
+    return Path.cwd()
 
 
 def data_path(*parts: str) -> Path:
