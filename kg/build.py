@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph, URIRef
 
 from kg import codec, gazetteer
@@ -27,7 +28,7 @@ from kg.iri import DEFAULT_BASE
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
-from kg.store import Changes, Location, Manifest, commit, digest
+from kg.store import Changes, Location, Manifest, commit, digest, quads_of
 from kg.validate import ValidationReport, validate
 
 Progress = Callable[[str, int, int], None]
@@ -87,8 +88,16 @@ class BuildResult:
 PARALLEL_FROM = 64  # below this many articles, starting worker processes costs more than it saves
 
 
-def extract_all(articles: list[Article], *, workers: int | None = None) -> Iterator[Extraction]:
-    """Extract articles, in worker processes when there are many (extraction is a pure function)."""
+def extract_all(
+    articles: list[Article], *, workers: int | None = None, scheduler: object | None = None
+) -> Iterator[Extraction]:
+    """Extract articles: on a Dask cluster when given its scheduler, else in local worker processes
+    when there are many (extraction is a pure function, so where it runs does not matter)."""
+    if scheduler is not None:
+        from kg.distributed import extract_on_cluster
+
+        yield from extract_on_cluster(articles, scheduler=scheduler)
+        return
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if count <= 1 or len(articles) < PARALLEL_FROM:
         gaz = gazetteer.load()
@@ -156,6 +165,8 @@ def build(
     rebuild: bool = False,
     reference: bool = True,
     workers: int | None = None,
+    scheduler: object | None = None,
+    shards: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the graph of the inputs; with ``store``, add them to the articles already there.
@@ -175,6 +186,8 @@ def build(
                 rebuild=rebuild,
                 reference=reference,
                 workers=workers,
+                scheduler=scheduler,
+                shards=shards,
                 progress=progress,
             )
     return _build(
@@ -187,6 +200,8 @@ def build(
         rebuild=rebuild,
         reference=reference,
         workers=workers,
+        scheduler=scheduler,
+        shards=shards,
         progress=progress,
     )
 
@@ -202,6 +217,8 @@ def _build(
     rebuild: bool,
     reference: bool,
     workers: int | None,
+    scheduler: object | None,
+    shards: Path | None,
     progress: Progress | None,
 ) -> BuildResult:
     articles, errors = read_articles(inputs)
@@ -230,7 +247,7 @@ def _build(
             extractions[article.id] = codec.loads(cached)
         else:
             pending.append(article)
-    for number, extraction in enumerate(extract_all(pending, workers=workers), start=1):
+    for number, extraction in enumerate(extract_all(pending, workers=workers, scheduler=scheduler), start=1):
         extractions[extraction.article.id] = extraction
         extracted.append(extraction.article.id)
         if progress:
@@ -247,6 +264,7 @@ def _build(
         keep_going=keep_going,
         fresh=rebuild,
         reference=reference,
+        shards=shards,
         progress=progress,
     )
 
@@ -265,6 +283,7 @@ def finish(
     fresh: bool = False,
     dropped: Iterable[str] = (),
     reference: bool = True,
+    shards: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Link, map, validate and reason over all extractions, then update the store if there is one."""
@@ -284,15 +303,23 @@ def finish(
             progress("reason", 0, 1)
         result.inferred, result.clashes = infer(result.asserted(), base=base)
     if location is not None and (result.report is None or result.report.conforms or keep_going):
-        changes = _changes(result, manifest, fresh=fresh or manifest is None, dropped=set(dropped), reference=reference)
-        result.changed = sorted(changes.put) + sorted(changes.drop)
+        changes = _changes(
+            result, manifest, fresh=fresh or manifest is None, dropped=set(dropped), reference=reference, shards=shards
+        )
+        result.changed = sorted(set(changes.put) | set(changes.drop) | (set(changes.files) - {_reference(result)}))
         if not changes.empty():
             result.generation = commit(location, changes)
     return result
 
 
 def _changes(
-    result: BuildResult, manifest: Manifest | None, *, fresh: bool, dropped: set[str], reference: bool
+    result: BuildResult,
+    manifest: Manifest | None,
+    *,
+    fresh: bool,
+    dropped: set[str],
+    reference: bool,
+    shards: Path | None = None,
 ) -> Changes:
     mint = result.mint
     new = Manifest(result.base, fingerprint())
@@ -315,7 +342,10 @@ def _changes(
         value = digest(graph)
         new.graphs[name] = value
         if old_graphs.get(name) != value:
-            changes.put[name] = graph
+            if shards is None:
+                changes.put[name] = graph
+            else:
+                changes.files[name] = _shard(shards, name, graph)
     changes.drop = {name for name in old_graphs if name not in new.graphs}
     for ex in result.extractions:
         new.articles[ex.article.id] = {"hash": ex.article.content_hash, "path": ex.article.path}
@@ -325,6 +355,19 @@ def _changes(
     if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
         changes.extractions = {}
     return changes
+
+
+def _reference(result: BuildResult) -> str:
+    return str(result.mint.graph("reference"))
+
+
+def _shard(folder: Path, name: str, graph: Graph) -> Callable[[], Path]:
+    """Write one named graph as an N-Quads shard (for a bulk load here, or ``kg load`` elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name.rstrip("/").rsplit("/graph/", 1)[-1].replace("/", "--") + ".nq")
+    data = ox.serialize(quads_of(graph, name), format=ox.RdfFormat.N_QUADS)
+    path.write_bytes(data if isinstance(data, bytes) else b"")
+    return lambda: path
 
 
 def _ontology_triples(base: str) -> Callable[[], Iterable[tuple]]:

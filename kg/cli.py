@@ -48,6 +48,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output)
     format_of(output)
     include = _include(args.include, EXTRAS)
+    if args.engine == "dask" and not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS (the Dask scheduler to extract on)")
     bar, update = _progress(not args.quiet)
     if bar is not None:
         bar.start()
@@ -60,6 +62,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             keep_going=args.keep_going,
             store=Path(args.store),
             rebuild=args.rebuild,
+            scheduler=args.scheduler if args.engine == "dask" else None,
+            shards=Path(args.shards) if args.shards else (Path("out/shards") if args.engine == "dask" else None),
             progress=update,
         )
     finally:
@@ -253,6 +257,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
+# ------------------------------------------------------------------------------ analyze, viz and docs
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from kg.analyze import analyze, show, tables, write
+
+    if args.top < 1:
+        raise UsageError("--top must be 1 or more")
+    result = analyze(Path(args.store))
+    written = write(result, Path(args.output))
+    show(tables(result, top=args.top))
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return OK
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from kg.viz import visualise
+
+    for path in visualise(Path(args.store), Path(args.output)):
+        print(f"wrote {path}", file=sys.stderr)
+    return OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from kg.docs import write_docs
+
+    for path in write_docs(Path(args.output)):
+        print(f"wrote {path}", file=sys.stderr)
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="kg", description="A knowledge graph builder for counter-terrorism diplomacy news."
@@ -287,6 +323,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     build.add_argument("--store", default=DEFAULT_STORE, help=f"the on-disk store to add to (default: {DEFAULT_STORE})")
     build.add_argument("--rebuild", action="store_true", help="start the store over instead of adding to it")
+    build.add_argument(
+        "--engine", choices=["local", "dask"], default="local", help="where to extract (default: local processes)"
+    )
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://host:8786 (with --engine dask)"
+    )
+    build.add_argument(
+        "--shards", metavar="DIR", help="also write one N-Quads file per graph there (default with dask: out/shards)"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(run=cmd_build)
 
@@ -377,6 +422,42 @@ def parser() -> argparse.ArgumentParser:
     )
     serving.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
     serving.set_defaults(run=cmd_serve)
+
+    analysis = commands.add_parser(
+        "analyze",
+        help="measure the cooperation, threat and delegation networks",
+        description="Project the store into networks (state-state cooperation, states and threat groups, officials "
+        "and meetings, and the first two combined); rank their nodes by degree and betweenness, find communities, "
+        "components and the activity per year; write GraphML and GEXF for Gephi and a CSV of the measures.",
+    )
+    analysis.add_argument(
+        "-o", "--output", default="out/analysis", metavar="DIR", help="output folder (default: out/analysis)"
+    )
+    analysis.add_argument("--top", type=int, default=10, metavar="N", help="rows per ranking (default: 10)")
+    analysis.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    analysis.set_defaults(run=cmd_analyze)
+
+    pictures = commands.add_parser(
+        "viz",
+        help="draw the graph as an offline HTML page and a timeline",
+        description="Write graph.html (an interactive graph that works offline: search, and click a node for its "
+        "facts with their articles and evidence sentences) and timeline.png/.svg (meetings per working group over "
+        "time, attacks marked).",
+    )
+    pictures.add_argument("-o", "--output", default="out/viz", metavar="DIR", help="output folder (default: out/viz)")
+    pictures.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    pictures.set_defaults(run=cmd_viz)
+
+    documentation = commands.add_parser(
+        "docs",
+        help="write HTML pages documenting the ontology and the shapes",
+        description="Write index.html (every class, property and individual of the ontology) and shapes.html "
+        "(every shape with its constraints and messages).",
+    )
+    documentation.add_argument(
+        "-o", "--output", default="out/docs", metavar="DIR", help="output folder (default: out/docs)"
+    )
+    documentation.set_defaults(run=cmd_docs)
     return top
 
 
