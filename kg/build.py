@@ -24,11 +24,12 @@ from kg.codec import fingerprint
 from kg.errors import InputError, UsageError
 from kg.extract import extract
 from kg.ingest import read_all
-from kg.iri import DEFAULT_BASE
+from kg.iri import DEFAULT_BASE, slug
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
 from kg.store import Changes, Location, Manifest, commit, digest, quads_of
+from kg.userdata import read_user_rdf
 from kg.validate import ValidationReport, validate
 
 Progress = Callable[[str, int, int], None]
@@ -49,6 +50,7 @@ class BuildResult:
     extracted: list[str] = field(default_factory=list)  # articles extracted in this run (the rest came from the store)
     changed: list[str] = field(default_factory=list)  # named graphs written or dropped in the store
     generation: Path | None = None
+    extra: dict[str, Graph] = field(default_factory=dict)  # users' own RDF, each in a graph of its own
 
     @property
     def mint(self) -> Minter:
@@ -167,6 +169,7 @@ def build(
     workers: int | None = None,
     scheduler: object | None = None,
     shards: Path | None = None,
+    extra: Iterable[Path] = (),
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the graph of the inputs; with ``store``, add them to the articles already there.
@@ -188,6 +191,7 @@ def build(
                 workers=workers,
                 scheduler=scheduler,
                 shards=shards,
+                extra=list(extra),
                 progress=progress,
             )
     return _build(
@@ -202,6 +206,7 @@ def build(
         workers=workers,
         scheduler=scheduler,
         shards=shards,
+        extra=list(extra),
         progress=progress,
     )
 
@@ -219,9 +224,16 @@ def _build(
     workers: int | None,
     scheduler: object | None,
     shards: Path | None,
+    extra: list[Path],
     progress: Progress | None,
 ) -> BuildResult:
     articles, errors = read_articles(inputs)
+    users: dict[str, Graph] = {}
+    for path in extra:
+        try:
+            users[f"{base}graph/extra/{slug(path.stem)}"] = read_user_rdf(path)
+        except InputError as error:
+            errors.append(error)
     location = Location(store) if store is not None else None
     manifest = location.manifest() if location is not None and not rebuild else None
     if manifest is not None and manifest.base != base:
@@ -265,6 +277,7 @@ def _build(
         fresh=rebuild,
         reference=reference,
         shards=shards,
+        extra=users,
         progress=progress,
     )
 
@@ -284,12 +297,13 @@ def finish(
     dropped: Iterable[str] = (),
     reference: bool = True,
     shards: Path | None = None,
+    extra: dict[str, Graph] | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Link, map, validate and reason over all extractions, then update the store if there is one."""
     extractions = sorted(extractions, key=lambda e: e.article.id)
     linked, graphs, entities = assemble(extractions, base=base)
-    result = BuildResult(base, extractions, errors, linked, graphs, entities, extracted=extracted)
+    result = BuildResult(base, extractions, errors, linked, graphs, entities, extracted=extracted, extra=extra or {})
     if check:
         if progress:
             progress("validate", 0, 1)
@@ -329,6 +343,11 @@ def _changes(
     wanted[str(mint.graph("entities"))] = result.entities
     if result.inferred is not None:
         wanted[str(mint.graph("inferred"))] = result.inferred
+    wanted.update(result.extra)
+    if manifest is not None and not fresh:  # users' graphs stay until a rebuild
+        for name in old_graphs:
+            if "/graph/extra/" in name and name not in wanted:
+                new.graphs[name] = old_graphs[name]
     ontology_name, reference_name = str(mint.graph("ontology")), str(mint.graph("reference"))
     stamp = f"data:{new.fingerprint}"  # the ontology and reference data change only with the project's data
     new.graphs[ontology_name] = stamp

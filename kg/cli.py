@@ -63,6 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             store=Path(args.store),
             rebuild=args.rebuild,
             scheduler=args.scheduler if args.engine == "dask" else None,
+            extra=[Path(p) for p in args.extra or []],
             shards=Path(args.shards) if args.shards else (Path("out/shards") if args.engine == "dask" else None),
             progress=update,
         )
@@ -324,6 +325,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--store", default=DEFAULT_STORE, help=f"the on-disk store to add to (default: {DEFAULT_STORE})")
     build.add_argument("--rebuild", action="store_true", help="start the store over instead of adding to it")
     build.add_argument(
+        "--extra",
+        action="append",
+        metavar="RDF",
+        help="your own RDF (reference data, ontology extensions) to keep in a graph of its own",
+    )
+    build.add_argument(
         "--engine", choices=["local", "dask"], default="local", help="where to extract (default: local processes)"
     )
     build.add_argument(
@@ -470,6 +477,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
     except KgError as error:
         print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as error:
+        # a full disk, a file-size limit, a folder without write permission: the store keeps its last state
+        where = f" ({error.filename})" if error.filename else ""
+        print(
+            f"error: cannot write{where}: {error.strerror or error}; free some space or choose another place "
+            "(--store, -o); the store is as it was before this run",
+            file=sys.stderr,
+        )
         return BAD_INPUT
 
 
