@@ -85,7 +85,10 @@ class Auth:
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.password, self.token) if s]
+        found = [s for s in (self.password, self.token) if s]
+        if self.user and self.password:
+            found.append(base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii"))
+        return found
 
     def header(self) -> dict[str, str]:
         """The Authorization header sent with every request (digest answers the server's challenge instead)."""
@@ -97,7 +100,7 @@ class Auth:
         return {}
 
     def scrub(self, text: str) -> str:
-        for secret in self.secrets:
+        for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
             quoted = urllib.parse.quote(secret, safe="")
             if quoted != secret:
@@ -444,12 +447,6 @@ class LoadReport:
     def ok(self) -> bool:
         return not self.mismatches()
 
-    def summary(self) -> str:
-        return (
-            f"loaded {len(self.graphs)} graph(s) into {self.endpoint}: sent {self.sent} triples, "
-            f"the server holds {self.held} in those graphs"
-        )
-
 
 def load(
     store: Path,
@@ -505,7 +502,7 @@ def load(
     sizes = _local_counts(db, names)
     total = sum(sizes.get(n, 0) for n in names)
     staged: list[tuple[GraphLoad, str]] = []
-    touched: list[str] = []  # staging graphs that may exist on the server
+    touched: dict[str, None] = {}  # staging graphs that may exist on the server, in order
     done = 0
     try:
         for item in plan:
@@ -517,11 +514,10 @@ def load(
                 try:
                     client.post_triples(staging, body)
                 except LoadError as error:
-                    if error.ambiguous and staging not in touched:
-                        touched.append(staging)
+                    if error.ambiguous:
+                        touched[staging] = None
                     raise
-                if staging not in touched:
-                    touched.append(staging)
+                touched[staging] = None
                 item.sent += count
                 done += count
                 if progress:
@@ -529,7 +525,7 @@ def load(
         _check_staged(client, staged)
         _swap(client, staged, replace=replace)
     except BaseException as error:
-        left = _drop_staging(client, touched)
+        left = _drop_staging(client, list(touched))
         if isinstance(error, LoadError) and left:
             shown = ", ".join(f"<{s}>" for s in left[:3]) + (" ..." if len(left) > 3 else "")
             raise LoadError(

@@ -100,6 +100,11 @@ def _check_port(bind: str, port: int) -> None:
             ) from None
 
 
+def _loopback(bind: str) -> bool:
+    host = bind.strip("[]")
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
 def _answers(bind: str, port: int) -> bool:
     host = bind.strip("[]")
     if host in {"0.0.0.0", ""}:
@@ -175,6 +180,9 @@ def serve(
                     announce(f"Serving {store} ({mode}{limit})")
                     for name, url in urls(bind, port, writable=writable).items():
                         announce(f"  {name + ':':<22}{url}")
+                    if not _loopback(bind):
+                        who = "update and query" if writable else "query"
+                        announce(f"Listening on {bind}: anyone who can reach this machine can {who} the store.")
                     announce("Stop with Ctrl-C.")
                 code = process.wait()
             except BaseException:

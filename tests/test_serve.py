@@ -1,0 +1,223 @@
+"""``kg serve``: Oxigraph's server over the store, read-only unless asked, on the loopback address."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.store import Changes, Location, Manifest, StoreError, commit
+from tests.conftest import BASE, ROOT
+
+GRAPH = f"{BASE}graph/article/example"
+THING = URIRef(f"{BASE}state/EXA")
+LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """A small store with the layout ``kg build`` makes: one article graph of two triples."""
+    graph = Graph()
+    graph.add((THING, LABEL, Literal("Example", lang="en")))
+    graph.add((THING, URIRef("https://w3id.org/ctkg/ontology#isoCode"), Literal("EXA")))
+    path = tmp_path / "store"
+    commit(Location(path), Changes(manifest=Manifest(base=BASE), put={GRAPH: graph}))
+    return path
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    lines: list[str]
+    port: int
+
+    def url(self, name: str) -> str:
+        for line in self.lines:
+            if line.strip().startswith(name + ":"):
+                return line.split(":", 1)[1].strip()
+        raise AssertionError(f"no {name} in {self.lines}")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
+
+
+@pytest.fixture
+def serve() -> Iterator[object]:
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str, port: int | None = None) -> Running:
+        port = port or free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--port", str(port), *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=_env(),
+        )
+        started.append(process)
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.put(line.rstrip("\n"))
+            lines.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
+        seen: list[str] = []
+        deadline = time.monotonic() + 20
+        while not any(line.startswith("Stop with") for line in seen):
+            try:
+                line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(f"kg serve printed no address: {seen}") from None
+            if line is None:
+                raise AssertionError(f"kg serve stopped: {seen} {process.stderr.read() if process.stderr else ''}")
+            seen.append(line)
+        return Running(process, seen, port)
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def select(endpoint: str, query: str) -> list[dict[str, dict[str, str]]]:
+    url = f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return list(json.loads(response.read())["results"]["bindings"])
+
+
+def update(endpoint: str, text: str) -> int:
+    data = urllib.parse.urlencode({"update": text}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(endpoint, data=data), timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses a socket listens on for ``port``, from the kernel's table (Linux)."""
+    found: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if int(hex_port, 16) == port and fields[3] == "0A":  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def other_address() -> str | None:
+    """An address of this machine that is not a loopback one, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def stop(running: Running, signum: int) -> int:
+    running.process.send_signal(signum)
+    code = running.process.wait(timeout=15)
+    deadline = time.monotonic() + 5
+    while listening_addresses(running.port) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not listening_addresses(running.port), "the Oxigraph server outlived kg serve"
+    return code
+
+
+def test_serves_queries_read_only_on_the_loopback_address(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(store))
+    endpoint = running.url("SPARQL endpoint")
+    assert endpoint == f"http://127.0.0.1:{running.port}/query"
+    assert running.url("query page") == f"http://127.0.0.1:{running.port}/"
+    assert any("read-only" in line and "30 s" in line for line in running.lines)
+
+    rows = select(endpoint, "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert [row["label"]["value"] for row in rows] == ["Example"]
+    named = select(endpoint, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert [(r["g"]["value"], r["n"]["value"]) for r in named] == [(GRAPH, "2")]
+
+    status = update(f"http://127.0.0.1:{running.port}/update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert status >= 400
+    assert len(select(endpoint, "SELECT * WHERE { ?s ?p ?o }")) == 2
+
+    if Path("/proc/net/tcp").exists():
+        assert listening_addresses(running.port) == {"0100007F"}  # 127.0.0.1, and nothing else
+    other = other_address()
+    if other is not None:
+        with pytest.raises(OSError), socket.create_connection((other, running.port), timeout=2):
+            pass
+    # A reader beside the read-only server.
+    assert len(Location(store).open()) == 2
+    assert stop(running, signal.SIGINT) == 0
+
+
+def test_writable_server_accepts_updates_and_holds_the_store(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(store), "--writable", "--timeout", "5")
+    assert running.url("update endpoint") == f"http://127.0.0.1:{running.port}/update"
+    status = update(running.url("update endpoint"), f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> <urn:c> }} }}")
+    assert status in {200, 204}
+    rows = select(running.url("SPARQL endpoint"), f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+    assert rows[0]["n"]["value"] == "3"
+    with pytest.raises(StoreError, match="another kg process is writing"), Location(store).writing():
+        pass
+    assert stop(running, signal.SIGTERM) == 0
+    with Location(store).writing():  # released when the server stops
+        pass
+
+
+def test_a_taken_port_is_a_clear_error(store: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", "serve", "--port", str(port), "--store", str(store)],
+            cwd=ROOT, capture_output=True, text=True, timeout=30, env=_env(),
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is taken" in result.stderr and "--port" in result.stderr
+
+
+def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--port", str(free_port()), "--store", str(tmp_path / "none")],
+        cwd=ROOT, capture_output=True, text=True, timeout=30, env=_env(),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "no store here yet; run `kg build` first" in result.stderr
