@@ -165,7 +165,7 @@ def official_meeting_network(projection: Projection) -> nx.Graph:
         labels[row["meeting"]] = row.get("meetingLabel", "")
         _link(graph, row["official"], row["meeting"], row["meeting"], "headOfDelegation")
     _label_missing(graph, labels)
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         data["bipartite"] = 1 if data["kind"] == "Meeting" else 0
     return _finish_links(graph, meeting_years(projection))
 
@@ -310,10 +310,10 @@ def active_years(projection: Projection) -> dict[str, str]:
         if row.get("meeting") in meetings:
             found[row["group"]].add(meetings[row["meeting"]])
     for row in projection.attacks:
-        if (year := year_of(row.get("date", ""))) is not None:
-            found[row["attack"]].add(year)
+        if (struck := year_of(row.get("date", ""))) is not None:
+            found[row["attack"]].add(struck)
             if "group" in row:
-                found[row["group"]].add(year)
+                found[row["group"]].add(struck)
     return {node: _years_text(years) for node, years in found.items()}
 
 
@@ -327,10 +327,10 @@ def activity(projection: Projection) -> tuple[Year, ...]:
     attacks: dict[int, set[str]] = defaultdict(set)
     groups: dict[int, set[str]] = defaultdict(set)
     for row in projection.attacks:
-        if (year := year_of(row.get("date", ""))) is not None:
-            attacks[year].add(row["attack"])
+        if (struck := year_of(row.get("date", ""))) is not None:
+            attacks[struck].add(row["attack"])
             if "group" in row:
-                groups[year].add(row["group"])
+                groups[struck].add(row["group"])
     states: dict[int, set[str]] = defaultdict(set)
     for row in projection.participants:
         if row["meeting"] in meetings:

@@ -4,7 +4,7 @@ Each ``.rq`` file opens with a comment block::
 
     # title: Meetings of a working group, in order
     # answers: ...
-    # param: body = Kenya-Somalia Joint Working Group  (description)
+    # param: body = Kenya-Somalia Security Dialogue  (description)
 
 A parameter is a variable of the query; its value is bound with SPARQL substitutions (SEP-0007)
 as an IRI (when it is one) or a plain literal, never pasted into the query text.
