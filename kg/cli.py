@@ -254,6 +254,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         bind=args.bind,
         writable=args.writable,
         timeout=args.timeout or None,
+        max_result_bytes=args.max_result_bytes or None,
         announce=lambda line: print(line, flush=True),
     )
 
@@ -426,6 +427,13 @@ def parser() -> argparse.ArgumentParser:
     serving.add_argument("--writable", action="store_true", help="accept SPARQL updates (needs the store to itself)")
     serving.add_argument(
         "--timeout", type=float, default=30, metavar="S", help="query time limit, 0 for none (default: 30)"
+    )
+    serving.add_argument(
+        "--max-result-bytes",
+        type=int,
+        default=50_000_000,
+        metavar="N",
+        help="refuse answers larger than this with HTTP 413, 0 for no limit (default: 50000000)",
     )
     serving.add_argument("--store", default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
     serving.set_defaults(run=cmd_serve)

@@ -12,8 +12,12 @@ graphs). A load never leaves a target graph half written:
 4. the targets are counted again and the counts returned.
 
 On any failure before step 3 the staging graphs are dropped (best effort) and the targets are left as
-they were. Credentials never appear in a message: URLs are printed without their password, and the
-secrets are scrubbed from any text the server sends back.
+they were. A load that is killed cannot drop its staging graphs: the next load into the same targets
+that succeeds drops them (only graphs named ``<target>-kg-staging-<run>`` for one of its own targets,
+of a run that started before it).
+
+Credentials never appear in a message: URLs are printed without their password, and the secrets are
+scrubbed from any text the server sends back.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import sys
@@ -45,6 +50,8 @@ DEFAULT_TIMEOUT = 300.0  # seconds for one HTTP request
 SKIPPED = ("inferred", "ontology", "reference")
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 COUNT_BATCH = 200  # graphs per counting query
+STAGING = "-kg-staging-"  # between a target graph's IRI and the run in the name of its staging graph
+RUN = re.compile(r"[0-9a-f]{9,}")  # a run: the start time in seconds, in hex, then 8 random hex digits
 
 Progress = Callable[[str, int, int], None]
 Log = Callable[[str], None]
@@ -498,7 +505,8 @@ def load(
         return report
 
     client.ask("ASK { }")  # reachable, and the credentials are accepted, before anything is written
-    run = f"{int(time.time()):x}{secrets.token_hex(4)}"
+    started = int(time.time())
+    run = f"{started:x}{secrets.token_hex(4)}"
     sizes = _local_counts(db, names)
     total = sum(sizes.get(n, 0) for n in names)
     staged: list[tuple[GraphLoad, str]] = []
@@ -506,7 +514,7 @@ def load(
     done = 0
     try:
         for item in plan:
-            staging = f"{item.target}-kg-staging-{run}"
+            staging = f"{item.target}{STAGING}{run}"
             staged.append((item, staging))
             item.expected = _distinct(db, item.sources, sizes)
             size = sys.maxsize if _has_blank_nodes(db, item.sources) else chunk
@@ -535,6 +543,7 @@ def load(
         if isinstance(error, LoadError):
             raise LoadError(f"{error}; the target graphs are unchanged") from None
         raise
+    _drop_stale(client, {item.target for item in plan}, run, started, log)
     for target, held in _server_counts(client, [item.target for item in plan]).items():
         for item in plan:
             if item.target == target:
@@ -691,6 +700,35 @@ def _drop_staging(client: Client, staging: list[str]) -> list[str]:
         except LoadError:
             left.append(name)
     return left
+
+
+def _drop_stale(client: Client, targets: set[str], run: str, started: int, log: Log | None) -> None:
+    """Drop the staging graphs that earlier loads into the same targets left (they were killed).
+
+    Only graphs named ``<target>-kg-staging-<run>`` for one of ``targets``, of a run that started no
+    later than this one. Best effort: the load went through, so a failure here is only a note.
+    """
+    query = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} FILTER(CONTAINS(STR(?g), "{STAGING}")) }}'
+    try:
+        rows = client.select(query)
+    except LoadError as error:
+        if log:
+            log(f"could not look for staging graphs left by earlier loads: {error}")
+        return
+    stale: list[str] = []
+    for row in rows:
+        name = row.get("g", {}).get("value", "")
+        target, _, other = name.rpartition(STAGING)
+        if target in targets and other != run and RUN.fullmatch(other) and int(other[:-8], 16) <= started:
+            stale.append(name)
+    if not stale:
+        return
+    left = _drop_staging(client, sorted(stale))
+    if log:
+        log(f"dropped {len(stale) - len(left)} staging graph(s) left by an earlier, interrupted load")
+        if left:
+            shown = ", ".join(f"<{s}>" for s in left[:3]) + (" ..." if len(left) > 3 else "")
+            log(f"could not drop staging graphs left by an earlier load: remove them with DROP SILENT GRAPH {shown}")
 
 
 def _shown(url: str) -> str:

@@ -36,7 +36,7 @@ def read_user_rdf(path: Path) -> Graph:
     graph = Graph()
     try:
         for item in ox.parse(path=str(path), format=fmt):
-            graph.add((to_rdflib(item.subject), to_rdflib(item.predicate), to_rdflib(item.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(item.subject), to_rdflib(item.predicate), to_rdflib(item.object)))
     except SyntaxError as error:
         raise InputError(str(path), f"not valid RDF ({error})", hint="external XML entities are not allowed") from error
     except OSError as error:

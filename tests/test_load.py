@@ -532,3 +532,60 @@ def test_a_user_without_a_password_and_no_terminal_is_a_usage_error(store: Path)
     result = kg("load", "--endpoint", "http://127.0.0.1:9/store", "--store", str(store), "--user", "alice")
     assert result.returncode == 2
     assert "no password for user 'alice'" in result.stderr and "KG_LOAD_PASSWORD" in result.stderr
+
+
+# ------------------------------------------------------------------------------ a load killed half-way
+
+
+def test_a_load_killed_half_way_leaves_the_targets_and_the_next_load_cleans_up(server: Server, tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for case in sorted((ROOT / "tests" / "cases").glob("*/article.txt")):
+        (articles / f"{case.parent.name}.txt").write_bytes(case.read_bytes())
+    for article in sorted((ROOT / "data" / "articles").glob("*.txt")):
+        (articles / article.name).write_bytes(article.read_bytes())
+    store = tmp_path / "store"
+    build([articles], store=store)
+    graphs = loaded_graphs(store)
+    assert sum(graphs.values()) > 500, "too few triples for a load that takes a while"
+
+    first = kg("load", "--endpoint", server.store, "--store", str(store), "-q")
+    assert first.returncode == 0, first.stderr
+    before = server.counts()
+    assert before == graphs
+    # Staging graphs that the next load must leave alone: another target's, and a name that is no run's.
+    target = sorted(graphs)[0]
+    foreign = ["https://example.org/other-kg-staging-19a2b3c4d5e6f7a8b", f"{target}-kg-staging-not-a-run"]
+    for name in foreign:
+        server.update(f"INSERT DATA {{ GRAPH <{name}> {{ {MARKER} }} }}")
+
+    # One triple a request: hundreds of requests, and the load is killed once the first has arrived.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "load", "--endpoint", server.store, "--store", str(store), "--replace",
+         "--chunk", "1", "-q"],
+        cwd=ROOT, env=environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not [g for g in staging_left(server) if g not in foreign]:
+            assert process.poll() is None, "the load ended before it could be killed"
+            assert time.monotonic() < deadline, "no staging graph appeared"
+            time.sleep(0.01)
+        assert process.poll() is None, "the load ended before it could be killed"
+        process.kill()
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+    assert process.returncode == -9
+
+    after = server.counts()
+    left = [g for g in staging_left(server) if g not in foreign]
+    assert left, "a killed load cannot drop its staging graphs"
+    assert all(g.rpartition("-kg-staging-")[0] in graphs for g in left)
+    assert {g: n for g, n in after.items() if "-kg-staging-" not in g} == before  # the targets are unchanged
+
+    again = kg("load", "--endpoint", server.store, "--store", str(store), "--replace", "-q")
+    assert again.returncode == 0, again.stderr
+    assert "staging graph(s) left by an earlier, interrupted load" in again.stderr
+    assert sorted(staging_left(server)) == sorted(foreign)  # the killed load's are gone, the others kept
+    assert {g: n for g, n in server.counts().items() if g not in foreign} == before

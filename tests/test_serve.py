@@ -105,8 +105,12 @@ def serve() -> Iterator[object]:
     yield start
     for process in started:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()  # kg serve stops its Oxigraph server
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def select(endpoint: str, query: str) -> list[dict[str, dict[str, str]]]:
@@ -221,3 +225,115 @@ def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "no store here yet; run `kg build` first" in result.stderr
+
+
+# ------------------------------------------------------------------------------ limits of the proxy
+
+
+def post(url: str, fields: dict[str, str], *, accept: str = "application/sparql-results+json") -> tuple[int, str]:
+    """POST a form; the status and the text of the answer, whatever the status."""
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The articles with the reference graph: enough triples for a cross join that takes minutes."""
+    from kg.build import build
+
+    path = tmp_path_factory.mktemp("serve") / "store"
+    build([ROOT / "data" / "articles"], store=path)
+    return path
+
+
+def test_an_answer_over_the_size_limit_is_refused_with_413(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(store), "--max-result-bytes", "300")
+    assert any("answers up to 300 bytes" in line for line in running.lines)
+    endpoint = running.url("SPARQL endpoint")
+    status, text = post(endpoint, {"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert status == 413
+    assert text.strip() == "the result is larger than 300 bytes; add a LIMIT or raise --max-result-bytes"
+    # The same limit on a GET.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        select(endpoint, "SELECT * WHERE { ?s ?p ?o }")
+    assert refused.value.code == 413
+    # A small answer passes, whole, and the query page is not held to the limit.
+    rows = select(endpoint, "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert [row["label"]["value"] for row in rows] == ["Example"]
+    status, text = post(endpoint, {"query": "ASK { ?s ?p ?o }"})
+    assert status == 200 and json.loads(text)["boolean"] is True
+    with urllib.request.urlopen(running.url("query page"), timeout=10) as page:
+        assert page.status == 200 and b"<html" in page.read()
+    assert stop(running, signal.SIGTERM) == 0
+
+
+def test_writes_are_refused_with_403_unless_writable(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(store))
+    root = f"http://127.0.0.1:{running.port}"
+    message = "the server is read-only; start it with `kg serve --writable` to accept updates"
+    insert = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    assert post(f"{root}/update", {"update": insert}) == (403, message + "\n")
+    assert post(f"{root}/query", {"update": insert}) == (403, message + "\n")  # not through the query endpoint
+    put = urllib.request.Request(
+        f"{root}/store?default", data=b"<urn:a> <urn:b> <urn:c> .", method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(put, timeout=10)
+    assert refused.value.code == 403
+    assert len(select(running.url("SPARQL endpoint"), "SELECT * WHERE { ?s ?p ?o }")) == 2
+    assert stop(running, signal.SIGINT) == 0
+
+
+def test_a_query_over_the_time_limit_is_stopped(big_store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(big_store), "--timeout", "1")
+    assert any("queries stop after 1 s" in line for line in running.lines)
+    endpoint = running.url("SPARQL endpoint")
+    started = time.monotonic()
+    status, text = post(
+        endpoint, {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } }"}
+    )
+    took = time.monotonic() - started
+    assert status == 504, text
+    assert "longer than the time limit of 1 s" in text and "--timeout" in text
+    assert took < 10
+    # The server still answers afterwards.
+    rows = select(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(rows[0]["n"]["value"]) > 100_000
+    assert stop(running, signal.SIGINT) == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_killing_kg_serve_stops_the_oxigraph_server(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    running = serve("--store", str(store))
+    ours = set(listening_addresses(running.port))
+    assert ours
+    oxigraph = [
+        int(pid.name) for pid in Path("/proc").iterdir() if pid.name.isdigit() and _parent(pid) == running.process.pid
+    ]
+    assert oxigraph, "no Oxigraph server under kg serve"
+    running.process.kill()
+    running.process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in oxigraph):
+        assert time.monotonic() < deadline, "the Oxigraph server outlived a killed kg serve"
+        time.sleep(0.05)
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
