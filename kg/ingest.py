@@ -20,12 +20,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.extract.dates import find_dates
 from kg.model import Article
 from kg.resources import patterns
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".ndjson"}
 HEADER_KEYS = ("title", "date", "source", "url", "publisher", "author")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024  # one article; a bigger file is a dump to split, not an article
+MAX_DUMP_BYTES = 2 * 1024 * 1024 * 1024  # a JSON lines file of many articles
 
 _TRANSLATE = str.maketrans(
     {
@@ -222,8 +224,10 @@ def sources_of(path: Path) -> Iterator[Source | InputError]:
     name = str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            yield InputError(name, f"too large ({size} bytes; the limit is {MAX_BYTES})", hint="split it")
+        lines = path.suffix.lower() in {".jsonl", ".ndjson"}  # a dump of many articles: each line is checked
+        if size > (MAX_DUMP_BYTES if lines else MAX_BYTES):
+            limit = MAX_DUMP_BYTES if lines else MAX_BYTES
+            yield InputError(name, f"too large ({size} bytes; the limit is {limit})", hint="split it")
             return
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -252,6 +256,9 @@ def sources_of(path: Path) -> Iterator[Source | InputError]:
 def _json_lines(path: Path, text: str) -> Iterator[Source | InputError]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
+            continue
+        if len(line) > MAX_BYTES:
+            yield InputError(str(path), f"one article of {len(line)} characters; the limit is {MAX_BYTES}", line=number)
             continue
         try:
             record = json.loads(line)
@@ -319,14 +326,20 @@ def _title_of(body: str) -> tuple[str | None, str]:
     return None, body
 
 
-def _dateline_of(body: str) -> tuple[str | None, str]:
+def _dateline_of(body: str) -> tuple[str | None, dt.date | None, str]:
+    """The dateline's place, the full date it gives if any ("Lima, 2020-05-04 —"), and the rest."""
     match = _rules()["dateline"].match(body)  # type: ignore[attr-defined]
     if not match:
-        return None, body
+        return None, None, body
     place = match.group("place")
     if len(place) > 40 or place.lower() in {"update", "note", "editor's note", "begin text"}:
-        return None, body
-    return place, body[match.end() :]
+        return None, None, body
+    when = None
+    for span in find_dates(match.group("when") or ""):
+        if span.date.year is not None and span.date.month is not None and span.date.day is not None:
+            when = dt.date(span.date.year, span.date.month, span.date.day)
+            break
+    return place, when, body[match.end() :]
 
 
 def to_article(source: Source) -> Article:
@@ -338,9 +351,9 @@ def to_article(source: Source) -> Article:
     else:
         title = normalise(title)
     paragraphs = body.split("\n\n")
-    dateline = None
+    dateline = dated = None
     for number, paragraph in enumerate(paragraphs[:3]):
-        dateline, paragraphs[number] = _dateline_of(paragraph)
+        dateline, dated, paragraphs[number] = _dateline_of(paragraph)
         if dateline:
             break
     body = "\n\n".join(paragraphs)
@@ -350,7 +363,7 @@ def to_article(source: Source) -> Article:
         text=body.strip(),
         content_hash=source.digest,
         title=title,
-        date=parse_date(header.get("date")),
+        date=parse_date(header.get("date")) or dated,  # a header's date first, else the dateline's
         source=header.get("source") or None,
         url=header.get("url") or None,
         dateline=dateline.title() if dateline and dateline.isupper() else dateline,
