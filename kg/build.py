@@ -1,6 +1,6 @@
 """Build: the whole pipeline, from input paths to a validated dataset of named graphs.
 
-    ingest -> extract -> link -> mapping -> validate -> (reason)
+    ingest -> extract -> link -> mapping -> validate -> (reason) -> (store, see ``kg.update``)
 
 One named graph per article holds what it states; ``graph/entities`` holds the types, labels and
 reference facts of the things named; ``graph/inferred`` holds what reasoning adds.
@@ -16,23 +16,37 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from kg import codec, gazetteer
-from kg.codec import fingerprint
-from kg.errors import InputError, UsageError
+from kg import gazetteer
+from kg.errors import InputError
 from kg.extract import extract
 from kg.ingest import read_all
-from kg.iri import DEFAULT_BASE, slug
+from kg.iri import DEFAULT_BASE
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
-from kg.store import Changes, Location, Manifest, commit, digest, quads_of
-from kg.userdata import read_user_rdf
-from kg.validate import ValidationReport, validate
+from kg.validate import ValidationReport
+from kg.validate import check as check_graph
 
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: the settings that do not depend on where the articles come from or go."""
+
+    base: str = DEFAULT_BASE
+    check: bool = True  # validate against the shapes
+    validator: str = "sparql"  # or "pyshacl", the reference semantics
+    reason: bool = False
+    reasoner: str = "rules"  # or "owlrl", the reference semantics
+    keep_going: bool = False  # keep the conforming part when some articles break the shapes
+    reference: bool = True  # keep the full reference data in the store
+    workers: int | None = None  # local extraction processes (default: the machine's cores)
+    scheduler: object | None = None  # a Dask scheduler to extract on instead
+    shards: Path | None = None  # also write one N-Quads file per graph there
+    extra: tuple[Path, ...] = ()  # users' own RDF files
 
 
 @dataclass
@@ -159,293 +173,62 @@ def assemble(extractions: list[Extraction], *, base: str = DEFAULT_BASE) -> tupl
 def build(
     inputs: Iterable[str | Path],
     *,
-    base: str = DEFAULT_BASE,
-    check: bool = True,
-    reason: bool = False,
-    keep_going: bool = False,
     store: Path | None = None,
     rebuild: bool = False,
-    reference: bool = True,
-    workers: int | None = None,
-    scheduler: object | None = None,
-    shards: Path | None = None,
-    extra: Iterable[Path] = (),
     progress: Progress | None = None,
+    **settings: object,
 ) -> BuildResult:
     """Build the graph of the inputs; with ``store``, add them to the articles already there.
 
-    With a store, an article whose content and the extractor are unchanged is not extracted again,
-    and only the graphs whose content changed are rewritten, in one atomic update.
+    ``settings`` are the fields of ``Options`` (``reason=True``, ``base=...``). With a store, an
+    article whose content and the extractor are unchanged is not extracted again, and only the
+    graphs whose content changed are rewritten, in one atomic update (see ``kg.update``).
     """
+    options = Options(**settings)  # type: ignore[arg-type]
     if store is not None:
-        with Location(store).writing():
-            return _build(
-                inputs,
-                base=base,
-                check=check,
-                reason=reason,
-                keep_going=keep_going,
-                store=store,
-                rebuild=rebuild,
-                reference=reference,
-                workers=workers,
-                scheduler=scheduler,
-                shards=shards,
-                extra=list(extra),
-                progress=progress,
-            )
-    return _build(
-        inputs,
-        base=base,
-        check=check,
-        reason=reason,
-        keep_going=keep_going,
-        store=None,
-        rebuild=rebuild,
-        reference=reference,
-        workers=workers,
-        scheduler=scheduler,
-        shards=shards,
-        extra=list(extra),
-        progress=progress,
-    )
+        from kg.update import build_into_store
 
-
-def _build(
-    inputs: Iterable[str | Path],
-    *,
-    base: str,
-    check: bool,
-    reason: bool,
-    keep_going: bool,
-    store: Path | None,
-    rebuild: bool,
-    reference: bool,
-    workers: int | None,
-    scheduler: object | None,
-    shards: Path | None,
-    extra: list[Path],
-    progress: Progress | None,
-) -> BuildResult:
+        return build_into_store(inputs, store, options, rebuild=rebuild, progress=progress)
     articles, errors = read_articles(inputs)
-    users: dict[str, Graph] = {}
-    for path in extra:
-        try:
-            users[f"{base}graph/extra/{slug(path.stem)}"] = read_user_rdf(path)
-        except InputError as error:
-            errors.append(error)
-    location = Location(store) if store is not None else None
-    manifest = location.manifest() if location is not None and not rebuild else None
-    if manifest is not None and manifest.base != base:
-        raise UsageError(f"the store at {store} uses the base {manifest.base}; give that --base or use --rebuild")
-    reuse = manifest is not None and manifest.fingerprint == fingerprint()
-    gaz = gazetteer.load()
-    extractions: dict[str, Extraction] = {}
-    extracted: list[str] = []
-    given = {a.id for a in articles}
-    if manifest is not None and location is not None:
-        for article_id in sorted(set(manifest.articles) - given):
-            cached = location.extraction_text(article_id)
-            if cached is not None:
-                previous = codec.loads(cached)
-                extractions[article_id] = previous if reuse else extract(previous.article, gaz)
-                if not reuse:
-                    extracted.append(article_id)
-    pending: list[Article] = []
-    for article in articles:
-        known = manifest.articles.get(article.id) if manifest is not None else None
-        cached = location.extraction_text(article.id) if location is not None and reuse and known else None
-        if cached is not None and known is not None and known.get("hash") == article.content_hash:
-            extractions[article.id] = codec.loads(cached)
-        else:
-            pending.append(article)
-    for number, extraction in enumerate(extract_all(pending, workers=workers, scheduler=scheduler), start=1):
-        extractions[extraction.article.id] = extraction
-        extracted.append(extraction.article.id)
+    extractions = []
+    for number, extraction in enumerate(extract_all(articles, workers=options.workers, scheduler=options.scheduler), 1):
+        extractions.append(extraction)
         if progress:
-            progress("extract", number, len(pending))
-    return finish(
-        list(extractions.values()),
-        errors,
-        extracted,
-        location,
-        manifest,
-        base=base,
-        check=check,
-        reason=reason,
-        keep_going=keep_going,
-        fresh=rebuild,
-        reference=reference,
-        shards=shards,
-        extra=users,
-        progress=progress,
-    )
+            progress("extract", number, len(articles))
+    return process(extractions, errors, [e.article.id for e in extractions], options, progress=progress)
 
 
-def finish(
+def process(
     extractions: list[Extraction],
     errors: list[InputError],
     extracted: list[str],
-    location: Location | None,
-    manifest: Manifest | None,
+    options: Options,
     *,
-    base: str,
-    check: bool,
-    reason: bool,
-    keep_going: bool,
-    fresh: bool = False,
-    dropped: Iterable[str] = (),
-    reference: bool = True,
-    shards: Path | None = None,
     extra: dict[str, Graph] | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Link, map, validate and reason over all extractions, then update the store if there is one."""
+    """Link, map, validate and reason over all extractions."""
     extractions = sorted(extractions, key=lambda e: e.article.id)
-    linked, graphs, entities = assemble(extractions, base=base)
-    result = BuildResult(base, extractions, errors, linked, graphs, entities, extracted=extracted, extra=extra or {})
-    if check:
+    linked, graphs, entities = assemble(extractions, base=options.base)
+    result = BuildResult(
+        options.base, extractions, errors, linked, graphs, entities, extracted=extracted, extra=extra or {}
+    )
+    if options.check:
         if progress:
             progress("validate", 0, 1)
-        result.report = validate(result.asserted(), base=base)
-        if keep_going and not result.report.conforms:
-            _drop_failing(result)
-    if reason:
-        from kg.reason import infer
+        result.report = check_graph(result.asserted(), base=options.base, validator=options.validator)
+        if options.keep_going and not result.report.conforms:
+            _drop_failing(result, options)
+    if options.reason:
+        from kg.reason import reason
 
         if progress:
             progress("reason", 0, 1)
-        result.inferred, result.clashes = infer(result.asserted(), base=base)
-    if location is not None and (result.report is None or result.report.conforms or keep_going):
-        changes = _changes(
-            result, manifest, fresh=fresh or manifest is None, dropped=set(dropped), reference=reference, shards=shards
-        )
-        result.changed = sorted(set(changes.put) | set(changes.drop) | (set(changes.files) - {_reference(result)}))
-        if not changes.empty():
-            result.generation = commit(location, changes)
+        result.inferred, result.clashes = reason(result.asserted(), base=options.base, reasoner=options.reasoner)
     return result
 
 
-def _changes(
-    result: BuildResult,
-    manifest: Manifest | None,
-    *,
-    fresh: bool,
-    dropped: set[str],
-    reference: bool,
-    shards: Path | None = None,
-) -> Changes:
-    mint = result.mint
-    new = Manifest(result.base, fingerprint())
-    changes = Changes(new, fresh=fresh)
-    old_graphs = dict(manifest.graphs) if manifest is not None and not fresh else {}
-    wanted: dict[str, Graph] = {str(mint.graph(f"article/{i}")): g for i, g in result.article_graphs.items()}
-    wanted[str(mint.graph("entities"))] = result.entities
-    if result.inferred is not None:
-        wanted[str(mint.graph("inferred"))] = result.inferred
-    wanted.update(result.extra)
-    if manifest is not None and not fresh:  # users' graphs stay until a rebuild
-        for name in old_graphs:
-            if "/graph/extra/" in name and name not in wanted:
-                new.graphs[name] = old_graphs[name]
-    ontology_name, reference_name = str(mint.graph("ontology")), str(mint.graph("reference"))
-    stamp = f"data:{new.fingerprint}"  # the ontology and reference data change only with the project's data
-    new.graphs[ontology_name] = stamp
-    if old_graphs.get(ontology_name) != stamp:
-        changes.lazy[ontology_name] = _ontology_triples(result.base)
-    if reference:
-        new.graphs[reference_name] = stamp
-        if old_graphs.get(reference_name) != stamp:
-            changes.files[reference_name] = _reference_file(result.base)
-    for name, graph in wanted.items():
-        value = digest(graph)
-        new.graphs[name] = value
-        if old_graphs.get(name) != value:
-            if shards is None:
-                changes.put[name] = graph
-            else:
-                changes.files[name] = _shard(shards, name, graph)
-    changes.drop = {name for name in old_graphs if name not in new.graphs}
-    for ex in result.extractions:
-        new.articles[ex.article.id] = {"hash": ex.article.content_hash, "path": ex.article.path}
-        if ex.article.id in result.extracted or fresh:
-            changes.extractions[ex.article.id] = codec.dumps(ex)
-    changes.forget = set(dropped)
-    if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
-        changes.extractions = {}
-    return changes
-
-
-def _reference(result: BuildResult) -> str:
-    return str(result.mint.graph("reference"))
-
-
-def _shard(folder: Path, name: str, graph: Graph) -> Callable[[], Path]:
-    """Write one named graph as an N-Quads shard (for a bulk load here, or ``kg load`` elsewhere)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (name.rstrip("/").rsplit("/graph/", 1)[-1].replace("/", "--") + ".nq")
-    data = ox.serialize(quads_of(graph, name), format=ox.RdfFormat.N_QUADS)
-    path.write_bytes(data if isinstance(data, bytes) else b"")
-    return lambda: path
-
-
-def _ontology_triples(base: str) -> Callable[[], Iterable[tuple]]:
-    def triples() -> Iterable[tuple]:
-        from kg.validate import ontology_graph
-
-        return iter(ontology_graph())
-
-    return triples
-
-
-def _reference_file(base: str) -> Callable[[], Path]:
-    def file() -> Path:
-        from kg.reference import reference_file
-
-        return reference_file(base)
-
-    return file
-
-
-def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Drop articles from a store and recompute what linked them to the rest."""
-    location = Location(store)
-    with location.writing():
-        return _remove(ids, location, reason=reason, progress=progress)
-
-
-def _remove(ids: Iterable[str], location: Location, *, reason: bool, progress: Progress | None) -> BuildResult:
-    ids = list(ids)
-    manifest = location.manifest()
-    if manifest is None:
-        raise UsageError(f"{location.path}: no store here yet; run `kg build` first")
-    unknown = sorted(set(ids) - set(manifest.articles))
-    if unknown:
-        raise UsageError(
-            f"not in the store: {', '.join(unknown)} (known: {', '.join(sorted(manifest.articles)) or 'none'})"
-        )
-    kept = []
-    for article_id in sorted(set(manifest.articles) - set(ids)):
-        cached = location.extraction_text(article_id)
-        if cached is not None:
-            kept.append(codec.loads(cached))
-    return finish(
-        kept,
-        [],
-        [],
-        location,
-        manifest,
-        base=manifest.base,
-        check=True,
-        reason=reason,
-        keep_going=True,
-        dropped=ids,
-        reference=f"{manifest.base}graph/reference" in manifest.graphs,
-        progress=progress,
-    )
-
-
-def _drop_failing(result: BuildResult) -> None:
+def _drop_failing(result: BuildResult, options: Options) -> None:
     """Keep the conforming part: leave out the articles whose statements break a rule, and re-check."""
     report = result.report
     assert report is not None
@@ -459,6 +242,5 @@ def _drop_failing(result: BuildResult) -> None:
     result.excluded = sorted(failing)
     result.linked, result.article_graphs, result.entities = assemble(kept, base=result.base)
     result.extractions = kept
-    first = report
-    result.report = validate(result.asserted(), base=result.base)
-    result.report = ValidationReport(result.report.conforms, first.violations)
+    again = check_graph(result.asserted(), base=result.base, validator=options.validator)
+    result.report = ValidationReport(again.conforms, report.violations)

@@ -56,14 +56,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(
             args.inputs or ["data/articles"],
-            base=args.base,
-            check=not args.no_validate,
-            reason=args.reason,
-            keep_going=args.keep_going,
             store=Path(args.store),
             rebuild=args.rebuild,
+            base=args.base,
+            check=not args.no_validate,
+            validator=args.validator,
+            reason=args.reason,
+            reasoner=args.reasoner,
+            keep_going=args.keep_going,
             scheduler=args.scheduler if args.engine == "dask" else None,
-            extra=[Path(p) for p in args.extra or []],
+            extra=tuple(Path(p) for p in args.extra or []),
             shards=Path(args.shards) if args.shards else (Path("out/shards") if args.engine == "dask" else None),
             progress=update,
         )
@@ -120,7 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from kg.build import remove
+    from kg.update import remove
 
     result = remove(args.articles, store=Path(args.store), reason=args.reason)
     print(f"removed {', '.join(args.articles)}; {len(result.changed)} graph(s) rewritten", file=sys.stderr)
@@ -315,6 +317,18 @@ def parser() -> argparse.ArgumentParser:
         "--reason",
         action="store_true",
         help="add the OWL RL closure and rules, kept apart from asserted triples",
+    )
+    build.add_argument(
+        "--validator",
+        choices=["sparql", "pyshacl"],
+        default="sparql",
+        help="check the shapes compiled to SPARQL (fast, the default) or with pyshacl (the reference)",
+    )
+    build.add_argument(
+        "--reasoner",
+        choices=["rules", "owlrl"],
+        default="rules",
+        help="reason with the ontology's rules compiled (fast, the default) or with owlrl (the reference)",
     )
     build.add_argument(
         "--keep-going",

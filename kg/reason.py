@@ -38,6 +38,20 @@ def _owl_rl(graph: Graph) -> None:
 ERR = "http://www.daml.org/2002/03/agents/agent-ont#"
 
 
+REASONERS = ("rules", "owlrl")
+
+
+def reason(asserted: Graph, *, base: str, reasoner: str = "rules") -> tuple[Graph, list[str]]:
+    """Inferred triples and clashes: the ontology's rules compiled for speed, or owlrl (the reference)."""
+    if reasoner == "rules":
+        from kg.rules import infer_fast
+
+        return infer_fast(asserted, base=base)
+    if reasoner == "owlrl":
+        return infer(asserted, base=base)
+    raise ValueError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
+
+
 def infer(asserted: Graph, *, base: str) -> tuple[Graph, list[str]]:
     """Triples entailed by the asserted graph and the ontology that it lacks, and any clashes.
 

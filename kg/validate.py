@@ -68,7 +68,22 @@ def shapes_graph(base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
+VALIDATORS = ("sparql", "pyshacl")
+
+
+def check(data: Graph, *, base: str = DEFAULT_BASE, validator: str = "sparql") -> ValidationReport:
+    """Validate with the shapes compiled to SPARQL (fast), or with pyshacl (the reference semantics)."""
+    if validator == "sparql":
+        from kg.shacl_sparql import validate_fast
+
+        return validate_fast(data, base=base)
+    if validator == "pyshacl":
+        return validate(data, base=base)
+    raise ValueError(f"unknown validator {validator!r}; use one of {', '.join(VALIDATORS)}")
+
+
 def validate(data: Graph, *, base: str = DEFAULT_BASE) -> ValidationReport:
+    """pyshacl over the whole graph: the reference the fast validator is checked against."""
     import pyshacl
 
     conforms, results, _ = pyshacl.validate(
@@ -84,7 +99,10 @@ def validate(data: Graph, *, base: str = DEFAULT_BASE) -> ValidationReport:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage)
+        # a SPARQL constraint's result carries its own message and its shape's: the constraint's says why
+        constraint = results.value(result, SH.sourceConstraint)
+        own = shapes_graph(base).value(constraint, SH.message) if constraint is not None else None
+        message = own if own is not None else results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
         articles = tuple(sorted(_article_id(a) for a in data.objects(focus, CTKG.source))) or tuple(
             sorted(_article_id(a) for a in data.objects(focus, CTKG.mentionedIn))

@@ -14,9 +14,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from kg.build import build, remove
+from kg.build import build
 from kg.export import export_store
 from kg.store import Location
+from kg.update import remove
 from tests.conftest import ROOT
 
 SEEDS = ROOT / "data" / "articles"
@@ -58,14 +59,19 @@ def test_changing_one_article_rewrites_only_its_graph_and_what_it_links(tmp_path
     store = tmp_path / "store"
     build([folder], store=store)
     article = folder / "001_b6261880fc0833ac.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("held in Moscow in 2024", "held in Moscow in 2025"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("held in Moscow in 2024", "held in Moscow in 2025"),
+        encoding="utf-8",
+    )
     changed = build([folder], store=store)
     assert changed.extracted == ["001_b6261880fc0833ac"]
     base = "https://w3id.org/ctkg/id/graph/"
     assert changed.changed == [f"{base}article/001_b6261880fc0833ac"]
     planned = {
         str(q.object.value)
-        for q in Location(store).open().quads_for_pattern(None, ox.NamedNode("https://w3id.org/ctkg/ontology#plannedDate"), None)
+        for q in Location(store)
+        .open()
+        .quads_for_pattern(None, ox.NamedNode("https://w3id.org/ctkg/ontology#plannedDate"), None)
     }
     assert "2025" in planned and "2024" not in planned
 
@@ -94,7 +100,20 @@ def test_a_build_killed_half_way_leaves_the_previous_store(tmp_path: Path) -> No
     generations = Location(store).generations
     for _attempt in range(5):
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg", "build", *map(str, CASES), "--store", str(store), "--rebuild", "-q", "--no-validate", "-o", str(tmp_path / "x.ttl")],
+            [
+                sys.executable,
+                "-m",
+                "kg",
+                "build",
+                *map(str, CASES),
+                "--store",
+                str(store),
+                "--rebuild",
+                "-q",
+                "--no-validate",
+                "-o",
+                str(tmp_path / "x.ttl"),
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -1,0 +1,188 @@
+"""Update: building into the on-disk store, incrementally and atomically.
+
+An article already in the store with the same content (and the same extractor) is not extracted
+again; the links across articles are recomputed over all of them (cheap); only the named graphs
+whose content changed are written, in one new generation of the store (``kg.store.commit``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg import codec, gazetteer
+from kg.build import BuildResult, Options, Progress, extract_all, process, read_articles
+from kg.codec import fingerprint
+from kg.errors import InputError, UsageError
+from kg.extract import extract
+from kg.iri import slug
+from kg.model import Article, Extraction
+from kg.store import Changes, Location, Manifest, commit, digest, quads_of
+from kg.userdata import read_user_rdf
+
+
+def build_into_store(
+    inputs: Iterable[str | Path], store: Path, options: Options, *, rebuild: bool, progress: Progress | None
+) -> BuildResult:
+    location = Location(store)
+    with location.writing():
+        return _build(inputs, location, options, rebuild=rebuild, progress=progress)
+
+
+def _build(
+    inputs: Iterable[str | Path], location: Location, options: Options, *, rebuild: bool, progress: Progress | None
+) -> BuildResult:
+    articles, errors = read_articles(inputs)
+    users: dict[str, Graph] = {}
+    for path in options.extra:
+        try:
+            users[f"{options.base}graph/extra/{slug(path.stem)}"] = read_user_rdf(path)
+        except InputError as error:
+            errors.append(error)
+    manifest = None if rebuild else location.manifest()
+    if manifest is not None and manifest.base != options.base:
+        raise UsageError(
+            f"the store at {location.path} uses the base {manifest.base}; give that --base or use --rebuild"
+        )
+    reuse = manifest is not None and manifest.fingerprint == fingerprint()
+    extractions: dict[str, Extraction] = {}
+    extracted: list[str] = []
+    given = {a.id for a in articles}
+    if manifest is not None:
+        for article_id in sorted(set(manifest.articles) - given):
+            cached = location.extraction_text(article_id)
+            if cached is not None:
+                previous = codec.loads(cached)
+                extractions[article_id] = previous if reuse else extract(previous.article, gazetteer.load())
+                if not reuse:
+                    extracted.append(article_id)
+    pending: list[Article] = []
+    for article in articles:
+        known = manifest.articles.get(article.id) if manifest is not None else None
+        cached = location.extraction_text(article.id) if reuse and known else None
+        if cached is not None and known is not None and known.get("hash") == article.content_hash:
+            extractions[article.id] = codec.loads(cached)
+        else:
+            pending.append(article)
+    stream = extract_all(pending, workers=options.workers, scheduler=options.scheduler)
+    for number, extraction in enumerate(stream, start=1):
+        extractions[extraction.article.id] = extraction
+        extracted.append(extraction.article.id)
+        if progress:
+            progress("extract", number, len(pending))
+    result = process(list(extractions.values()), errors, extracted, options, extra=users, progress=progress)
+    _store(result, location, manifest, options, fresh=rebuild or manifest is None)
+    return result
+
+
+def _store(
+    result: BuildResult,
+    location: Location,
+    manifest: Manifest | None,
+    options: Options,
+    *,
+    fresh: bool,
+    dropped: Iterable[str] = (),
+) -> None:
+    """Write what changed, unless the graph does not conform and the conforming part was not asked for."""
+    if result.report is not None and not result.report.conforms and not options.keep_going:
+        return
+    changes = _changes(result, manifest, options, fresh=fresh, dropped=set(dropped))
+    reference = str(result.mint.graph("reference"))
+    result.changed = sorted(set(changes.put) | set(changes.drop) | (set(changes.files) - {reference}))
+    if not changes.empty():
+        result.generation = commit(location, changes)
+
+
+def _changes(
+    result: BuildResult, manifest: Manifest | None, options: Options, *, fresh: bool, dropped: set[str]
+) -> Changes:
+    mint = result.mint
+    new = Manifest(result.base, fingerprint())
+    changes = Changes(new, fresh=fresh)
+    old_graphs = dict(manifest.graphs) if manifest is not None and not fresh else {}
+    wanted: dict[str, Graph] = {str(mint.graph(f"article/{i}")): g for i, g in result.article_graphs.items()}
+    wanted[str(mint.graph("entities"))] = result.entities
+    if result.inferred is not None:
+        wanted[str(mint.graph("inferred"))] = result.inferred
+    wanted.update(result.extra)
+    for name in old_graphs:  # users' graphs stay until a rebuild
+        if "/graph/extra/" in name and name not in wanted:
+            new.graphs[name] = old_graphs[name]
+    ontology_name, reference_name = str(mint.graph("ontology")), str(mint.graph("reference"))
+    stamp = f"data:{new.fingerprint}"  # the ontology and reference data change only with the project's data
+    new.graphs[ontology_name] = stamp
+    if old_graphs.get(ontology_name) != stamp:
+        changes.lazy[ontology_name] = _ontology_triples
+    if options.reference:
+        new.graphs[reference_name] = stamp
+        if old_graphs.get(reference_name) != stamp:
+            changes.files[reference_name] = _reference_file(result.base)
+    for name, graph in wanted.items():
+        value = digest(graph)
+        new.graphs[name] = value
+        if old_graphs.get(name) != value:
+            if options.shards is None:
+                changes.put[name] = graph
+            else:
+                changes.files[name] = _shard(options.shards, name, graph)
+    changes.drop = {name for name in old_graphs if name not in new.graphs}
+    for ex in result.extractions:
+        new.articles[ex.article.id] = {"hash": ex.article.content_hash, "path": ex.article.path}
+        if ex.article.id in result.extracted or fresh:
+            changes.extractions[ex.article.id] = codec.dumps(ex)
+    changes.forget = set(dropped)
+    if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
+        changes.extractions = {}
+    return changes
+
+
+def _shard(folder: Path, name: str, graph: Graph) -> Callable[[], Path]:
+    """Write one named graph as an N-Quads shard (for a bulk load here, or ``kg load`` elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name.rstrip("/").rsplit("/graph/", 1)[-1].replace("/", "--") + ".nq")
+    data = ox.serialize(quads_of(graph, name), format=ox.RdfFormat.N_QUADS)
+    path.write_bytes(data if isinstance(data, bytes) else b"")
+    return lambda: path
+
+
+def _ontology_triples() -> Iterable[tuple]:
+    from kg.validate import ontology_graph
+
+    return iter(ontology_graph())
+
+
+def _reference_file(base: str) -> Callable[[], Path]:
+    def file() -> Path:
+        from kg.reference import reference_file
+
+        return reference_file(base)
+
+    return file
+
+
+def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Drop articles from a store and recompute what linked them to the rest."""
+    location = Location(store)
+    with location.writing():
+        ids = list(ids)
+        manifest = location.manifest()
+        if manifest is None:
+            raise UsageError(f"{store}: no store here yet; run `kg build` first")
+        unknown = sorted(set(ids) - set(manifest.articles))
+        if unknown:
+            known = ", ".join(sorted(manifest.articles)) or "none"
+            raise UsageError(f"not in the store: {', '.join(unknown)} (known: {known})")
+        kept = []
+        for article_id in sorted(set(manifest.articles) - set(ids)):
+            cached = location.extraction_text(article_id)
+            if cached is not None:
+                kept.append(codec.loads(cached))
+        reference = f"{manifest.base}graph/reference" in manifest.graphs
+        options = Options(base=manifest.base, reason=reason, keep_going=True, reference=reference)
+        result = process(kept, [], [], options, progress=progress)
+        _store(result, location, manifest, options, fresh=False, dropped=ids)
+        return result
