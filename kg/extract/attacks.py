@@ -13,7 +13,7 @@ from functools import cache
 
 from kg.extract.dates import find_dates
 from kg.extract.mentions import View, compile_pattern
-from kg.extract.places import cities_in, city_entity, venues_in
+from kg.extract.places import NAME, VENUE_WORDS, cities_in, city_entity, described_places, venues_in
 from kg.gazetteer import Gazetteer
 from kg.iri import slug
 from kg.model import Article, Attack, Entity, PartialDate
@@ -23,6 +23,8 @@ from kg.resources import patterns
 @dataclass(frozen=True)
 class Rules:
     noun: re.Pattern[str]
+    noun_names: dict[str, str]
+    act: re.Pattern[str]
     killed: tuple[re.Pattern[str], ...]
     injured: re.Pattern[str]
     claims: tuple[re.Pattern[str], ...]
@@ -44,7 +46,9 @@ def rules() -> Rules:
         return re.compile(text.replace("{WORDS}", words), re.IGNORECASE)
 
     return Rules(
-        noun=re.compile(r"\b(?:" + "|".join(spec["nouns"]) + r")\b", re.IGNORECASE),
+        noun=re.compile(r"\b(?:" + "|".join(sorted(spec["nouns"], key=len, reverse=True)) + r")\b", re.IGNORECASE),
+        noun_names=spec["noun_names"],
+        act=rx(spec["act"]),
         killed=(rx(spec["killed"]), rx(spec["killed_passive"]), rx(spec["death_toll"])),
         injured=rx(spec["injured"]),
         claims=tuple(compile_pattern(p) for p in spec["claims"]),
@@ -73,6 +77,7 @@ class Draft:
     denied_by: list[str] = field(default_factory=list)
     noun: str = "attack"
     place_label: str | None = None
+    name_label: str | None = None  # what the name says of the place, when not its label ("Tarma market")
 
 
 def _number(text: str) -> int | None:
@@ -126,6 +131,8 @@ def extract_attacks(
         killed, killed_q, injured, injured_q = _toll(view)
         venues = venues_in(view, gaz)
         first_noun = nouns[0] if nouns else None
+        # an attack told by its act ("gunmen stormed ...") only while none is told yet: else it may retell one
+        act = r.act.search(view.text) if first_noun is None and killed is not None and not drafts else None
         anaphoric = bool(
             first_noun and r.anaphora.search(view.text[max(0, first_noun.start() - 20) : first_noun.end()])
         )
@@ -136,14 +143,20 @@ def extract_attacks(
         ]
         concrete = killed is not None or bool(venues) or (bool(dates) and not anaphoric)
         target: Draft | None = None
-        if first_noun and not anaphoric and concrete:
-            target = Draft("", noun=first_noun.group().lower().rstrip("s"))
-            drafts.append(target)
-            if title_name and len(drafts) == 1:
-                target.name = title_name
+        if (first_noun or act) and not anaphoric and concrete:
+            noun = " ".join(first_noun.group().lower().split()).rstrip("s") if first_noun else "attack"
+            target = Draft("", noun=r.noun_names.get(noun, noun))
             if dates:
                 target.date = dates[0].date if dates[0].date.year is not None else None
-            _place(target, view, gaz, entities, venues)
+            placed: list[Entity] = []
+            _place(target, view, gaz, placed, venues)
+            if first_noun is None and target.place is None and target.date is None:
+                target = None  # an act with a toll but neither place nor date: too little to tell an attack
+            else:
+                drafts.append(target)
+                entities.extend(placed)
+                if title_name and len(drafts) == 1:
+                    target.name = title_name
         elif drafts and (anaphoric or claims or denials) and (first_noun or claims or denials):
             target = drafts[-1]
         if target is not None:
@@ -164,12 +177,18 @@ def extract_attacks(
             words = [w for w in match.group("name").split() if not re.fullmatch(r"\d{4}", w)]
             if re.search(r"[A-Z]|\d{4}", match.group("name")) and len(words) >= 2:
                 compared.append(_named(match, view, gaz, entities))
+            elif len(words) == 1 and (match.group("year") or match.group("year2")):
+                told_of = _of_city(match, view, gaz, entities)
+                if told_of is not None:
+                    compared.append(told_of)
     told = [d for d in drafts + compared if d.name or d.place_label]
     return [_finish(d, f"a{n}") for n, d in enumerate(told, start=1)], entities
 
 
 def _place(target: Draft, view: View, gaz: Gazetteer, entities: list[Entity], venues: list) -> None:
-    cities = cities_in(view, gaz)
+    areas = [(area.start, area.end) for _, area, _ in described_places(view, gaz) if area is not None]
+    # "a town in Tarma Province" names a province, not the city of Tarma
+    cities = [c for c in cities_in(view, gaz) if not any(s <= c.start < e for s, e in areas)]
     near = [c for c in cities if c.prep == "near"]
     inside = [c for c in cities if c.prep in {"in", "at"}]
     of_city = None
@@ -192,6 +211,34 @@ def _place(target: Draft, view: View, gaz: Gazetteer, entities: list[Entity], ve
         entities.append(Entity(hit.key, hit.label, "Place", view.index, located_in=located))
     elif city is not None:
         target.place, target.place_label = city.key, city.name
+        if inside and city is inside[0].city:
+            # "the fish market in Tarma": the name says "Tarma market attack"
+            word = re.search(rf"\b(?<![A-Z])(?P<word>{VENUE_WORDS})\s+(?:in|at)\s+$", view.text[: inside[0].start])
+            if word and not re.search(r"[A-Z][\w'-]*\s+$", view.text[: word.start()]):
+                target.name_label = f"{city.name} {word.group('word')}"
+    elif not near:
+        _described(target, view, gaz, entities)
+
+
+def _described(target: Draft, view: View, gaz: Gazetteer, entities: list[Entity]) -> None:
+    """ "near Pallca, a village in Huánuco Region": the attack lies in the area, near the village."""
+    for town, area, prep in described_places(view, gaz):
+        if prep not in {"in", "at", "near", "outside"}:
+            continue
+        state = f"state/{(area or town).key.rsplit('-', 1)[1].upper()}"
+        town_entity = Entity(town.key, town.label, "Place", view.index, located_in=area.key if area else state)
+        if prep in {"in", "at"}:
+            target.place, target.place_label = town.key, town.label
+            entities.append(town_entity)
+        elif area is not None:
+            target.near, target.place, target.place_label = town.key, area.key, area.label
+            target.name_label = town.label
+            entities.append(town_entity)
+        else:
+            continue
+        if area is not None:
+            entities.append(Entity(area.key, area.label, "Place", view.index, located_in=state))
+        return
 
 
 def _named(match: re.Match[str], view: View, gaz: Gazetteer, entities: list[Entity]) -> Draft:
@@ -210,8 +257,38 @@ def _named(match: re.Match[str], view: View, gaz: Gazetteer, entities: list[Enti
     return draft
 
 
+def _of_city(match: re.Match[str], view: View, gaz: Gazetteer, entities: list[Entity]) -> Draft | None:
+    """ "after the 2009 siege of Tarma", "the 2009 siege of the city" (the city named last before it):
+    a year, a noun and a city name an earlier attack, "2009 Tarma siege"."""
+    of = re.match(rf"\s+of\s+(?:the\s+(?P<back>city|town)\b|(?P<name>{NAME}))", view.text[match.end() :])
+    if of is None:
+        return None
+    city = None
+    if of.group("name"):
+        city = next((c for c in map(gaz.city, _prefixes(of.group("name"))) if c is not None), None)
+    else:
+        before = view.text[: match.start()]
+        for run in reversed(list(re.finditer(NAME, before))):
+            city = next((c for c in map(gaz.city, _prefixes(run.group())) if c is not None), None)
+            if city is not None:
+                break
+    if city is None:
+        return None
+    year = match.group("year") or match.group("year2")
+    noun = match.group("name").split()[-1]
+    draft = Draft("", name=f"{year} {city.name} {noun}", sentences=[view.index], date=PartialDate(int(year)))
+    draft.place, draft.place_label = city.key, city.name
+    entities.append(city_entity(city, view.index))
+    return draft
+
+
+def _prefixes(name: str) -> list[str]:
+    words = name.split()
+    return [" ".join(words[:n]).rstrip(".'") for n in range(len(words), 0, -1)]
+
+
 def _finish(d: Draft, local: str) -> Attack:
-    name = d.name or f"{d.place_label} {d.noun}"
+    name = d.name or f"{d.name_label or d.place_label} {d.noun}"
     return Attack(
         local=local,
         name=name[:1].upper() + name[1:],

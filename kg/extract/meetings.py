@@ -233,6 +233,20 @@ def _place_for(
     return None, False, []
 
 
+def _state_after(sitting: Sitting) -> str | None:
+    """ "to hold the 5th round in Chile in 2031": a next sitting placed only by a state, its host."""
+    view = sitting.view
+    base = view.sentence.start
+    for mention in view.mentions:
+        if not mention.key.startswith("state/") or mention.role != "name" or mention.start - base < sitting.end:
+            continue
+        between = view.text[sitting.end : mention.start - base]
+        rest = view.text[mention.end - base :]
+        if re.fullmatch(r"\s+in\s+(?:the\s+)?", between) and not re.match(r"['’]s\b|\s*-", rest):
+            return mention.key
+    return None
+
+
 def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
     """Positions and keys of "Peru's delegation", "the Chilean side", "the Peruvian and the U.S. delegations"."""
     markers: list[tuple[int, str]] = []
@@ -380,6 +394,8 @@ def extract_meetings(
         host = r.host.search(view.skeleton)
         if host and d.status == "planned":
             d.host = view.mentions[_number(host.group("host"))].key
+        elif d.status == "planned" and d.place is None and not d.virtual:
+            d.host = d.host or _state_after(sitting)
         chair = r.chair.search(view.skeleton)
         if chair:
             d.chair = view.mentions[_number(chair.group("state"))].key

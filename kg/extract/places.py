@@ -1,6 +1,8 @@
 """Places named where the text speaks of one: "held in Lima", "in Arequipa, Republic of Peru",
 "near Lima", "at the Teatro Colon concert venue". Cities come from the reference data; a
-venue is the capitalised name before a venue word ("mosque", "concert venue")."""
+venue is the capitalised name before a venue word ("mosque", "concert venue"). A place the
+reference data lacks is taken from the text only where the text says what it is and where it lies:
+"Pallca, a village in Huánuco Region" (a known region or state, or a known city's county or province)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,20 @@ from kg.model import Entity
 
 NAME = r"[A-Z][\w'.]*(?:[\s-][A-Z][\w'.]*){0,3}"
 _IN = re.compile(rf"\b(?P<prep>in|at|near|outside|from)\s+(?:the\s+(?:city|town|capital)\s+of\s+)?(?P<name>{NAME})")
-_VENUE_WORDS = (
+VENUE_WORDS = (
     r"(?:concert\s+venue|music\s+venue|concert\s+hall|venue|mosque|church|temple|shrine|hotel|market|school|"
     r"university|hospital|airport|station|stadium|compound|mall|bazaar|checkpoint|base|camp|embassy|theatre|"
     r"theater|cafe|restaurant|office)"
 )
 _VENUE = re.compile(
-    rf"\b(?:at|in|within|inside|on|near)\s+(?:the\s+|a\s+)?(?P<name>{NAME})\s+(?P<word>{_VENUE_WORDS})\b"
+    rf"\b(?:at|in|within|inside|on|near)\s+(?:the\s+|a\s+)?(?P<name>{NAME})\s+(?P<word>{VENUE_WORDS})\b"
+)
+
+
+_AREA_WORDS = r"(?:County|Province|District|Region|State|Governorate|Department|Prefecture)"
+_DESCRIBED = re.compile(
+    rf"(?P<name>{NAME}),\s+an?\s+(?:[a-z-]+\s+){{0,2}}?(?:town|village|city|settlement|locality)\s+in\s+"
+    rf"(?:the\s+)?(?:[a-z-]+\s+)?(?P<area>{NAME})(?P<word>\s+{_AREA_WORDS.lower()})?\b"
 )
 
 
@@ -87,3 +96,46 @@ def venues_in(view: View, gaz: Gazetteer) -> list[tuple[PlaceHit, str]]:
         hit = PlaceHit(f"place/{slug(label)}", label, match.start("name"), match.end("word"), "at")
         found.append((hit, word))
     return found
+
+
+def described_places(view: View, gaz: Gazetteer) -> list[tuple[PlaceHit, PlaceHit | None, str | None]]:
+    """Places the text describes: "near Pallca, a village in Huánuco Region" gives the village, the area
+    it lies in (None when that is a state) and the preposition before it ("near").
+
+    The area must be known to say which state the place is in: a region of the reference data, a
+    state, or a known city with an area word ("Tarma Province"). A known place keeps its record.
+    """
+    found = []
+    for match in _DESCRIBED.finditer(view.text):
+        area_name = match.group("area")
+        word = (match.group("word") or "").strip()
+        named = re.fullmatch(rf"(?P<area>.+?)\s+(?P<word>{_AREA_WORDS})", area_name)
+        if named and not word:  # "Tarma Province"
+            area_name, word = named.group("area"), named.group("word")
+        iso3 = _state_of_area(area_name, word, gaz)
+        if iso3 is None:
+            continue
+        area: PlaceHit | None = None
+        if word or gaz.regions.get(area_name.lower()):
+            label = f"{area_name} {word}".strip()
+            area = PlaceHit(f"place/{slug(label)}-{iso3.lower()}", label, match.start("area"), match.end(), "in")
+        name = match.group("name")
+        city = gaz.city(name, country=iso3)
+        key, label = (city.key, city.name) if city else (f"place/{slug(name)}-{iso3.lower()}", name)
+        before = re.search(r"\b(in|at|near|outside)\s+(?:the\s+)?$", view.text[: match.start("name")])
+        prep = before.group(1) if before else None
+        found.append((PlaceHit(key, label, match.start("name"), match.end("name"), prep or "", city), area, prep))
+    return found
+
+
+def _state_of_area(name: str, word: str, gaz: Gazetteer) -> str | None:
+    """The one state an area name places a town in, or None."""
+    states = set(gaz.regions.get(name.lower(), ()))
+    for entry in gaz.folded.get(tuple(t.lower() for t in name.split()), ()):
+        if entry.role == "name" and entry.key.startswith("state/") and not word:
+            states.add(entry.key[6:])
+    if not states and word:
+        city = gaz.city(name)
+        if city is not None and len({c.iso3 for c in gaz.cities.get(name.lower(), [])}) == 1:
+            states.add(city.iso3)
+    return states.pop() if len(states) == 1 else None
