@@ -51,7 +51,7 @@ def _regexes() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"\b{month}\s+{day}\b(?!\s*,?\s*\d)", flags), "md"),
         (re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b(?!,?\s+\d)", flags), "dm"),
         (re.compile(rf"\b(?:in|since|by|until|till|during|of|early|late|mid-)\s+{year}\b(?!\s*-)", flags), "y"),
-        (re.compile(rf"\b(?:on|last|this\s+past)\s+(?P<weekday>{weekdays})\b"), "weekday"),
+        (re.compile(rf"\b(?:[Oo]n|[Ll]ast|[Tt]his\s+past)\s+(?P<weekday>{weekdays})\b"), "weekday"),
         (re.compile(rf"\b(?P<relative>{relative})\b", flags), "relative"),
         (re.compile(rf"\b(?P<years>{years})\b", flags), "relative_year"),
     ]
