@@ -49,6 +49,7 @@ class Organisation:
     members: tuple[str, ...]
     party: bool
     state: str | None
+    generic: tuple[str, ...] = ()  # generic names that mean this body once its state is known
 
     @property
     def key(self) -> str:
@@ -124,6 +125,7 @@ class Gazetteer:
     longest: int = 1
     words: set[str] = field(default_factory=set)  # lower-cased words of every known name
     labels: dict[str, str] = field(default_factory=dict)  # key -> preferred label
+    state_bodies: dict[tuple[str, str], str] = field(default_factory=dict)  # (iso3, generic name) -> org key
     lengths: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # first word -> name lengths
 
     def add(self, form: str, entry: Entry, *, case_sensitive: bool | None = None, any_case: bool = False) -> None:
@@ -218,8 +220,12 @@ def load() -> Gazetteer:
             members=tuple(spec.get("members") or ()),
             party=bool(spec.get("party")),
             state=spec.get("state"),
+            generic=tuple(spec.get("generic") or ()),
         )
         gaz.organisations[org.id] = org
+        for name in org.generic:
+            if org.state:
+                gaz.state_bodies[(org.state, name.lower())] = org.key
         for form in {org.name, org.long_name, *org.aliases}:
             gaz.add(form, Entry(org.key, "name", org.name))
     for spec in load_yaml("data", "reference", "threat_groups.yaml"):

@@ -30,6 +30,7 @@ from kg.errors import KgError, UsageError
 from kg.resources import project_root
 from kg.store import Location
 
+
 class UnknownQueryError(KgError):
     """A query name that is not in the library; the message lists the known ones."""
 

@@ -419,7 +419,7 @@ def check_curated(states: list[dict]) -> list[str]:
 
     org_keys = {"id", "name", "long_name", "aliases", "type", "part_of", "members", "party", "state"}
     org_keys.add("source")
-    orgs = entries("organisations.yaml", org_keys, org_keys)
+    orgs = entries("organisations.yaml", org_keys, org_keys | {"generic"})
     org_ids = {o["id"] for o in orgs}
     for org in orgs:
         where = f"organisations.yaml: {org['id']!r}"
@@ -434,6 +434,8 @@ def check_curated(states: list[dict]) -> list[str]:
                 problems.append(f"{where}: {code!r} is not a state of states.csv")
         if not isinstance(org["party"], bool):
             problems.append(f"{where}: party is not true or false")
+        if org.get("generic") and org["type"] != "GovernmentBody":
+            problems.append(f"{where}: only a state's GovernmentBody can have generic names")
         for form in {org["name"], org["long_name"] or org["name"], *(org["aliases"] or [])}:
             claim(form, f"org/{org['id']}")
 

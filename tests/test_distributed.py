@@ -18,10 +18,14 @@ INPUTS = [ROOT / "data" / "articles", ROOT / "tests" / "cases"]
 def test_dask_build_is_isomorphic_to_a_local_build(tmp_path: Path) -> None:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         shards = tmp_path / "shards"
-        on_cluster = build(INPUTS, store=tmp_path / "dask" / "store", scheduler=cluster.scheduler_address, shards=shards)
+        on_cluster = build(
+            INPUTS, store=tmp_path / "dask" / "store", scheduler=cluster.scheduler_address, shards=shards
+        )
     local = build(INPUTS, store=tmp_path / "local" / "store", workers=1)
     assert sorted(on_cluster.extracted) == sorted(local.extracted)
-    assert {str(q) for q in Location(tmp_path / "dask" / "store").open()} == {str(q) for q in Location(tmp_path / "local" / "store").open()}
+    assert {str(q) for q in Location(tmp_path / "dask" / "store").open()} == {
+        str(q) for q in Location(tmp_path / "local" / "store").open()
+    }
     assert len(list(shards.glob("article--*.nq"))) == len(local.article_graphs)
 
 

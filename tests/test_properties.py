@@ -42,7 +42,7 @@ PIECES = [
     "H.E. Mr.",
     "(",
     ")",
-    "\"",
+    '"',
     "<b>",
     "\u200b",
     "مرحبا",
@@ -57,7 +57,9 @@ def article(text: str, ident: str = "a", date: bool = False) -> Article:
     import datetime as dt
 
     body = normalise(text)
-    return Article(ident, f"{ident}.txt", body, f"hash-{ident}-{hash(body)}", date=dt.date(2022, 6, 9) if date else None)
+    return Article(
+        ident, f"{ident}.txt", body, f"hash-{ident}-{hash(body)}", date=dt.date(2022, 6, 9) if date else None
+    )
 
 
 @EXAMPLES

@@ -228,7 +228,11 @@ def resolve_government_bodies(view: View, gaz: Gazetteer, home: str | None = Non
             else:
                 text = f"{written} ({state.name})"
                 key = f"org/{state.iso3.lower()}-{slug(kind_label)}"
-            entities.append(Entity(key, text, "GovernmentBody", view.index, part_of=state.key))
+            listed = gaz.state_bodies.get((state.iso3, kind_label.lower()))
+            if listed is not None:
+                key = listed  # the state's own body, known by name ("the Department of Justice" of the US)
+            else:
+                entities.append(Entity(key, text, "GovernmentBody", view.index, part_of=state.key))
             kept.append(
                 Mention(
                     key,

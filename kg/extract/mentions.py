@@ -80,14 +80,42 @@ def _kind(key: str) -> str:
 def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
     tokens = tokenize(sentence.text, sentence.start)
     mentions: list[Mention] = []
+    skip_until = -1
     for match in gaz.find(tokens):
+        if match.start < skip_until:
+            continue
         entry = _national(tokens, match, gaz) or match.entries[0]
         if entry.role == "geo" or (entry.role == "capital" and not _is_government(tokens, match)):
+            continue
+        longer = _longer_group_name(tokens, match.end) if entry.key.startswith("group/") else None
+        if longer is not None:
+            skip_until = longer  # "Islamic State Somalia Province": another group, not the Islamic State
             continue
         start, end = tokens[match.start].start, tokens[match.end - 1].end
         surface = sentence.text[start - sentence.start : end - sentence.start]
         mentions.append(Mention(entry.key, surface, start, end, sentence.index, entry.role))
     return View(sentence, tuple(tokens), tuple(mentions), skeleton_of(sentence, mentions))
+
+
+def _longer_group_name(tokens: list[Token], end: int) -> int | None:
+    """The end of a longer name that a known group's name starts ("... Somalia Province"), if any.
+
+    Up to three capitalised words followed by a word such as "Province" or "Faction" make the
+    name of another group (an affiliate the gazetteer does not know): better no mention than a false one.
+    """
+    tails = _group_tails()
+    for width in range(0, 4):
+        words = tokens[end : end + width + 1]
+        if len(words) < width + 1 or not all(w.text[:1].isupper() for w in words):
+            return None
+        if words[-1].text.lower() in tails:
+            return end + width + 1
+    return None
+
+
+@cache
+def _group_tails() -> frozenset[str]:
+    return frozenset(w.lower() for w in patterns("mentions").get("group_name_tails", []))
 
 
 def skeleton_of(sentence: Sentence, mentions: list[Mention]) -> str:

@@ -26,8 +26,15 @@ def _spec() -> dict:
 
 
 @cache
-def _threat_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(compile_pattern(p) for p in _spec()["threatens"])
+def _threat_patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
+    """Each pattern, and whether states listed with the one it found are threatened too."""
+    found = []
+    for item in _spec()["threatens"]:
+        if isinstance(item, dict):
+            found.append((compile_pattern(item["pattern"]), bool(item.get("list_states", True))))
+        else:
+            found.append((compile_pattern(item), True))
+    return tuple(found)
 
 
 @cache
@@ -67,21 +74,54 @@ def _before(skeleton: str, places: list[tuple[int, int, int]], number: int) -> s
     return skeleton[:start]
 
 
+ANTECEDENT = 999  # the placeholder number that stands for the groups a plural pronoun refers back to
+_PRONOUN = re.compile(r"\b(?:them|both\s+groups|the\s+two\s+groups)\b", re.I)
+
+
+@cache
+def _anaphora() -> re.Pattern[str]:
+    return re.compile(_spec()["group_anaphora"], re.I)
+
+
+def _antecedents(views: list[View], position: int) -> list[str]:
+    """The two groups "both groups" (and then "them") refers back to: the last two groups that were
+    the subject of a sentence (the first group it names), within the four sentences before."""
+    if not _anaphora().search(views[position].text):
+        return []
+    subjects: list[str] = []
+    for earlier in views[max(0, position - 4) : position][::-1]:
+        first = next((m.key for m in earlier.mentions if m.key.startswith("group/")), None)
+        if first and first not in subjects:
+            subjects.append(first)
+        if len(subjects) == 2:
+            return subjects
+    return []
+
+
 def find_threats(views: list[View]) -> list[Threat]:
     group_list, group_parallel, state_list = _links()
     threats: list[Threat] = []
-    for view in views:
-        for skeleton in dict.fromkeys((view.skeleton, _RELATIVE.sub("", view.skeleton))):
-            for regex in _threat_patterns():
+    for position, view in enumerate(views):
+        skeletons = [view.skeleton, _RELATIVE.sub("", view.skeleton)]
+        antecedents = _antecedents(views, position)
+        if antecedents and not any(m.key.startswith("group/") for m in view.mentions):
+            skeletons.append(_PRONOUN.sub(f"<group{ANTECEDENT}>", view.skeleton))
+        for skeleton in dict.fromkeys(skeletons):
+            for regex, list_states in _threat_patterns():
                 for match in regex.finditer(skeleton):
                     number = int(match.group("group"))
-                    groups = _listed(skeleton, "group", number, group_list, group_parallel)
-                    if _RELATIVE_AFTER.match(skeleton, match.end("group") + 1):
-                        groups = {number}  # "..., and by AQAP, which X described as a threat": AQAP alone
-                    states = _listed(skeleton, "state", int(match.group("state")), state_list)
-                    for g in sorted(groups):
+                    state = int(match.group("state"))
+                    states = _listed(skeleton, "state", state, state_list) if list_states else {state}
+                    if number == ANTECEDENT:
+                        keys = antecedents
+                    else:
+                        groups = _listed(skeleton, "group", number, group_list, group_parallel)
+                        if _RELATIVE_AFTER.match(skeleton, match.end("group") + 1):
+                            groups = {number}  # "..., and by AQAP, which X described as a threat": AQAP alone
+                        keys = [view.mentions[g].key for g in sorted(groups)]
+                    for key in keys:
                         for s in sorted(states):
-                            _add(threats, view.mentions[g].key, view.mentions[s].key, view.index)
+                            _add(threats, key, view.mentions[s].key, view.index)
     return threats
 
 
