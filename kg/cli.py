@@ -74,6 +74,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             bar.stop()
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
+    for extraction in result.extractions:
+        if extraction.article.id in result.extracted:
+            for note in extraction.article.notes:
+                print(f"note: {extraction.article.path}: {note}", file=sys.stderr)
     for note in result.linked.notes:
         print(f"note: {note}", file=sys.stderr)
     for clash in result.clashes:

@@ -58,6 +58,7 @@ class Source:
     raw: str
     digest: str
     header: dict[str, str]
+    notes: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -66,22 +67,24 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Bytes to text, and the encoding read: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1252, else Latin-1 (which reads any bytes)."""
     if not data.strip():
         raise InputError(path, "the file is empty", hint="nothing to read; remove it or add the article text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "UTF-16"
     if b"\x00" in data[:4096]:
         offset = data.index(b"\x00")
         raise InputError(path, f"binary data (NUL byte at offset {offset})", hint="give text, HTML or JSON lines")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as error:
+        where = error.start
+    try:
+        return data.decode("cp1252"), f"Windows-1252 (not UTF-8 from byte {where})"
     except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
+        return data.decode("latin-1"), f"Latin-1 (not UTF-8 from byte {where})"
 
 
 GENERIC_STEMS = {"article", "index", "text", "body", "content", "story"}
@@ -231,7 +234,8 @@ def sources_of(path: Path) -> Iterator[Source | InputError]:
             return
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        text = normalise(decode(data, name))
+        decoded, encoding = decode(data, name)
+        text = normalise(decoded)
     except InputError as error:
         yield error
         return
@@ -250,7 +254,8 @@ def sources_of(path: Path) -> Iterator[Source | InputError]:
     except InputError as error:
         yield error
         return
-    yield Source(name, article_id(path), body, digest, header)
+    notes = () if encoding in {"UTF-8", "UTF-16"} else (f"read as {encoding}; check its accents",)
+    yield Source(name, article_id(path), body, digest, header, notes)
 
 
 def _json_lines(path: Path, text: str) -> Iterator[Source | InputError]:
@@ -367,6 +372,7 @@ def to_article(source: Source) -> Article:
         source=header.get("source") or None,
         url=header.get("url") or None,
         dateline=dateline.title() if dateline and dateline.isupper() else dateline,
+        notes=source.notes,
     )
 
 

@@ -57,6 +57,7 @@ class Article:
     source: str | None = None
     url: str | None = None
     dateline: str | None = None
+    notes: tuple[str, ...] = ()  # what a reader should know about how the file was read
 
 
 @dataclass(frozen=True)

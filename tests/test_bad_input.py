@@ -97,6 +97,8 @@ def test_same_article_twice_under_two_names(tmp_path: Path) -> None:
 def test_other_encodings_and_line_endings_are_read(tmp_path: Path, name: str, data: bytes) -> None:
     code, stderr, graph = build_folder(tmp_path, {name: data})
     assert code == 0, stderr
+    if name == "latin1.txt":
+        assert "latin1.txt: read as Windows-1252 (not UTF-8 from byte" in stderr
     stem = Path(name).stem
     assert (None, None, URIRef(f"https://w3id.org/ctkg/id/article/{stem}")) in graph
     threatens = URIRef("https://w3id.org/ctkg/ontology#threatens")
