@@ -89,7 +89,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
             continue
         longer = _longer_group_name(tokens, match.end) if entry.key.startswith("group/") else None
         if longer is not None:
-            skip_until = longer  # "Islamic State Somalia Province": another group, not the Islamic State
+            skip_until = longer  # "<Group> Northern Province": another group, not <Group> itself
             continue
         start, end = tokens[match.start].start, tokens[match.end - 1].end
         surface = sentence.text[start - sentence.start : end - sentence.start]
