@@ -299,10 +299,20 @@ def strip_boilerplate(body: str) -> str:
     """The body without teasers, "Also See" lines, image credits and the trailing site furniture."""
     rules = _rules()
     kept: list[str] = []
-    for line in body.split("\n"):
+    lines = body.split("\n")
+    skip_to = 0
+    for number, line in enumerate(lines):
+        if number < skip_to:
+            continue
         if any(p.search(line) for p in rules["trailer_starts"]):  # type: ignore[attr-defined]
             break
         if rules["teaser"].search(line):  # type: ignore[attr-defined]
+            block = number + 1
+            while block < len(lines) and lines[block].strip():
+                block += 1
+            if block - number > 2:  # "Read More »" over a headline and its summary: the teaser follows
+                skip_to = block
+                continue
             while kept and not kept[-1].strip():
                 kept.pop()
             while kept and kept[-1].strip():

@@ -66,8 +66,12 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     meetings, places, sides = extract_meetings(views, found, article, gaz, headline=headline, threat_sentences=told)
     entities.extend(places)
     officials = _settle_officials(found, sides, meetings, gaz)
-    if not meetings and home:  # a report datelined at home: its unplaced officials serve that state
-        officials = {k: o if o.state or o.party else replace(o, state=home) for k, o in officials.items()}
+    if not meetings and home:  # a report datelined at home: its unplaced officials serve that state,
+        # unless named beside an official whose title places him at home ("A of Home, and B": B is the guest)
+        beside = {o.sentence for o in officials.values() if o.state == home}
+        officials = {
+            k: o if o.state or o.party or o.sentence in beside else replace(o, state=home) for k, o in officials.items()
+        }
     meetings = with_heads_states(meetings, officials)
     attacks, attack_places = extract_attacks(views, article, gaz, headline=headline)
     entities.extend(attack_places)
@@ -144,6 +148,8 @@ def _official(hit: Found, view: View, gaz: Gazetteer) -> Official:
                     party = _party_of(org.id, gaz)
     if state is None and party is None:
         party = served
+    if state is not None:
+        party = None  # "Director-General of the Department of <organisation> Affairs, Ministry of ... of <state>"
     return Official(hit.key, hit.name, (hit.title,), view.index, state=state, party=party, works_for=works_for)
 
 

@@ -72,12 +72,25 @@ def read_body_name(view: View, offset: int) -> tuple[str, int] | None:
             break
         end = match.end()
     name = re.sub(r"(?:\s+(?:of|the|on|to|for|and|against|-|–))+$", "", text[offset:end].strip())
+    if name.endswith(".") and not re.search(r"(?:\b[A-Z]\.){2,}$", name):
+        name = name[:-1]  # the sentence's full stop, not an abbreviation ("U.S.")
+    if not name:
+        lower = _lower_body().match(text, offset)
+        if lower:  # "the third round of interministerial consultations on countering terrorism"
+            return lower.group().strip(), offset
     topic = (
         _lower_topic().match(text, offset + len(name)) if kind_of(name) and re.search(r"[A-Z].*[a-z]$", name) else None
     )
     if topic:  # "A-B consultations on counter-terrorism": a lower-case topic still belongs to a proper name
         name = text[offset : topic.end()].strip()
     return (name, offset + len(text[offset:end]) - len(text[offset:end].lstrip())) if name else None
+
+
+@cache
+def _lower_body() -> re.Pattern[str]:
+    """A body written in lower case, known by its topic: "bilateral consultations on counter-terrorism"."""
+    kinds = "|".join(re.escape(k) for k, _ in _kinds())
+    return re.compile(rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{kinds})" + _spec()["lower_case_topic"])
 
 
 def kind_of(name: str) -> str | None:

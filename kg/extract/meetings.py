@@ -16,6 +16,7 @@ from kg.extract.dates import find_dates, resolve_year
 from kg.extract.mentions import View, compile_pattern
 from kg.extract.places import cities_in, city_entity
 from kg.gazetteer import Gazetteer
+from kg.iri import slug
 from kg.model import Article, Entity, Meeting, Official, PartialDate
 
 
@@ -221,7 +222,7 @@ def _place_for(
     window = view.text[sitting.start : following]
     if r.virtual.search(window):
         return None, True, []
-    if r.held_here.search(window) and article.dateline:
+    if r.held_here.search(view.text[:following]) and article.dateline:  # "held ... here": the verb may lead
         city = gaz.city(article.dateline)
         if city:
             return city.key, False, [city_entity(city, view.index)]
@@ -254,7 +255,7 @@ def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
     base = view.sentence.start
     for i, mention in enumerate(mentions):
         after = view.text[mention.end - base :]
-        if re.match(r"(?:'s)?\s+(?:delegation|side|team)\b", after):
+        if re.match(r"(?:'s)?\s+(?:delegation|side|team)\b|\s+(?:was|were)\s+(?:represented|led|headed)\s+by\b", after):
             markers.append((mention.start - base, mention.key))
         elif i + 1 < len(mentions):
             nxt = mentions[i + 1]
@@ -349,6 +350,9 @@ def extract_meetings(
             anchor = _latest(drafts, body, sitting.ordinal, primary)
         else:
             anchor = _current(sittings, number, sitting_draft, primary, kind=named_kind)
+        anchor_key = anchor.body.key if anchor is not None and anchor.body is not None else None
+        if body is not None and _is_organisation_itself(body) and anchor_key != body.key:
+            continue  # "ahead of the next plenary of the <organisation>": that organisation's own sitting
         if body is None and anchor is not None:
             body = anchor.body
         if anchor is None and body is None:
@@ -461,11 +465,24 @@ def extract_meetings(
                     if key not in primary.threats:
                         primary.threats.append(key)
 
+    told = [d for d in drafts if d.sentences and (d is primary or _tells_something(d))]
+    named = {n[1].key for n in names}
+    for d in told:  # a body named only with a previous or next sitting still needs its label
+        if d.body is not None and d.body.key and d.body.key not in named:
+            names.append((False, d.body, d.sentences[0]))
+            named.add(d.body.key)
     for _, name, index in sorted(names, key=lambda n: (n[0], n[2])):
         entities.append(body_entity(name, index))
-    told = [d for d in drafts if d.sentences and (d is primary or _tells_something(d))]
     meetings = [_finish(d, gaz, entities, d is primary) for d in told]
     return meetings, entities, sides
+
+
+def _is_organisation_itself(body: BodyName) -> bool:
+    """A body name that is only an organisation's name ("the Example Task Force"): no parties, no topic."""
+    if body.key is None or body.owner is None or body.parties:
+        return False
+    kind = kind_of(body.text)
+    return kind is not None and body.key == "body/" + slug(f"{body.owner.split('/', 1)[1]}-{kind}")
 
 
 def _tells_something(d: Draft) -> bool:

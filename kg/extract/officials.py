@@ -115,6 +115,10 @@ def _name_runs(classes: list[str], tokens: tuple[Token, ...]) -> Iterable[tuple[
                 or tokens[j].text.lower() in vocab.particles
                 and j + 1 < len(classes)
                 and classes[j + 1] == "name"
+                or tokens[j].text.lower() in vocab.particles  # "Al-Harbi"
+                and j + 2 < len(classes)
+                and tokens[j + 1].text == "-"
+                and classes[j + 2] == "name"
                 or tokens[j].text == "-"
                 and j + 1 < len(classes)
                 and classes[j + 1] == "name"
@@ -197,6 +201,8 @@ def find_officials(view: View, gaz: Gazetteer) -> list[Found]:
         before = tokens[start - 1].text.lower() if start else ""
         if before in {"of", "the", "for", "on", "to", "in", "at"}:
             continue  # part of an organisation's name ("Department of New Challenges")
+        if _inside_name(classes, tokens, end):
+            continue  # "... Northern Region Capacity-Building Group": the words go on into a longer name
         ranks = [k for k in range(max(barrier, start - 3), start) if classes[k] == "rank"]
         left = _left_title(classes, tokens, start, barrier)
         right = extra = None
@@ -224,6 +230,19 @@ def find_officials(view: View, gaz: Gazetteer) -> list[Found]:
         found.append(Found(name, start, end, title, span or (ranks[0], ranks[-1] + 1), extra))
         barrier = end
     return found
+
+
+def _inside_name(classes: list[str], tokens: tuple[Token, ...], end: int) -> bool:
+    """The words after a name run go straight on in capitals ("Capacity-Building Working Group"):
+    the run is a piece of an organisation's name, not a person."""
+    k = end
+    if (
+        k < len(tokens)
+        and tokens[k].text in {"-", "\u2013"}
+        and tokens[k].end == (tokens[k + 1].start if k + 1 < len(tokens) else -1)
+    ):
+        k += 1
+    return k < len(tokens) and classes[k] in {"vocab", "office"} and tokens[k].is_capitalised
 
 
 def _name_text(view: View, start: int, end: int) -> str:

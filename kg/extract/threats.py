@@ -26,14 +26,21 @@ def _spec() -> dict:
 
 
 @cache
-def _threat_patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
-    """Each pattern, and whether states listed with the one it found are threatened too."""
+def _threat_patterns() -> tuple[tuple[re.Pattern[str], bool, bool], ...]:
+    """Each pattern, whether states listed with the one it found are threatened too, and whether groups
+    listed before a relative clause share it ("A and B, which remain active in ...": both)."""
     found = []
     for item in _spec()["threatens"]:
         if isinstance(item, dict):
-            found.append((compile_pattern(item["pattern"]), bool(item.get("list_states", True))))
+            found.append(
+                (
+                    compile_pattern(item["pattern"]),
+                    bool(item.get("list_states", True)),
+                    bool(item.get("keep_list", False)),
+                )
+            )
         else:
-            found.append((compile_pattern(item), True))
+            found.append((compile_pattern(item), True, False))
     return tuple(found)
 
 
@@ -107,7 +114,7 @@ def find_threats(views: list[View]) -> list[Threat]:
         if antecedents and not any(m.key.startswith("group/") for m in view.mentions):
             skeletons.append(_PRONOUN.sub(f"<group{ANTECEDENT}>", view.skeleton))
         for skeleton in dict.fromkeys(skeletons):
-            for regex, list_states in _threat_patterns():
+            for regex, list_states, keep_list in _threat_patterns():
                 for match in regex.finditer(skeleton):
                     number = int(match.group("group"))
                     state = int(match.group("state"))
@@ -116,7 +123,7 @@ def find_threats(views: list[View]) -> list[Threat]:
                         keys = antecedents
                     else:
                         groups = _listed(skeleton, "group", number, group_list, group_parallel)
-                        if _RELATIVE_AFTER.match(skeleton, match.end("group") + 1):
+                        if not keep_list and _RELATIVE_AFTER.match(skeleton, match.end("group") + 1):
                             groups = {number}  # "..., and by AQAP, which X described as a threat": AQAP alone
                         keys = [view.mentions[g].key for g in sorted(groups)]
                     for key in keys:
