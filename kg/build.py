@@ -65,18 +65,23 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)  # named graphs written or dropped in the store
     generation: Path | None = None
     extra: dict[str, Graph] = field(default_factory=dict)  # users' own RDF, each in a graph of its own
+    unchanged: str | None = None  # when nothing had to be done: the store's own summary
+    _merged: tuple[tuple[int, int, int, int], Graph] | None = field(default=None, repr=False)
 
     @property
     def mint(self) -> Minter:
         return Minter(self.base)
 
     def asserted(self) -> Graph:
-        """All articles' statements and the entities graph, merged."""
-        merged = Graph()
-        for graph in self.article_graphs.values():
-            merged += graph
-        merged += self.entities
-        return merged
+        """All articles' statements and the entities graph, merged (once: treat it as read-only)."""
+        key = (id(self.article_graphs), id(self.entities), len(self.article_graphs), len(self.entities))
+        if self._merged is None or self._merged[0] != key:
+            merged = Graph()
+            for graph in self.article_graphs.values():
+                merged += graph
+            merged += self.entities
+            self._merged = (key, merged)
+        return self._merged[1]
 
     def dataset(self, *, with_inferred: bool = True) -> Dataset:
         data = Dataset()
@@ -89,6 +94,8 @@ class BuildResult:
         return data
 
     def summary(self) -> str:
+        if self.unchanged is not None:
+            return self.unchanged
         merged = self.asserted()
         classes = Counter(str(o).rsplit("#", 1)[-1] for o in merged.objects(None, RDF.type))
         shown = ", ".join(f"{n} {c}" for c, n in sorted(classes.items()) if c != "Article")

@@ -78,7 +78,8 @@ def write(result: BuildResult, path: Path, *, include: tuple[str, ...] = (), wit
         _bind(data, result.base)
         _atomic_write(path, serialize(data, fmt))
         return written
-    graph = result.asserted()
+    graph = Graph()
+    graph += result.asserted()
     for name in include:
         graph += extra_graph(name, result)
     _bind(graph, result.base)

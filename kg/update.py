@@ -67,6 +67,9 @@ def _build(
             extractions[article.id] = codec.loads(cached)
         else:
             pending.append(article)
+    if not pending and _nothing_to_do(manifest, given, options, reuse=reuse, extra=users):
+        assert manifest is not None
+        return _unchanged(location, manifest, errors)
     stream = extract_all(pending, workers=options.workers, scheduler=options.scheduler)
     for number, extraction in enumerate(stream, start=1):
         extractions[extraction.article.id] = extraction
@@ -76,6 +79,38 @@ def _build(
     result = process(list(extractions.values()), errors, extracted, options, extra=users, progress=progress)
     _store(result, location, manifest, options, fresh=rebuild or manifest is None)
     return result
+
+
+def _nothing_to_do(
+    manifest: Manifest | None, given: set[str], options: Options, *, reuse: bool, extra: dict[str, Graph]
+) -> bool:
+    """Every article given is in the store as it is, and the store already holds what was asked."""
+    if manifest is None or not reuse or extra or not given <= set(manifest.articles):
+        return False
+    has = {name.rsplit("/graph/", 1)[-1] for name in manifest.graphs}
+    return ("inferred" in has) == options.reason and ("reference" in has) == options.reference
+
+
+def _unchanged(location: Location, manifest: Manifest, errors: list[InputError]) -> BuildResult:
+    """A result for a build that had nothing to do, summarised from the store itself (no graph is read)."""
+    db = location.open()
+    query = (
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
+        'FILTER (STRSTARTS(STR(?c), "https://w3id.org/ctkg/ontology#") && STRENDS(STR(?g), "/graph/entities")) } '
+        "GROUP BY ?c ORDER BY ?c"
+    )
+    counts = {
+        str(row["c"].value).rsplit("#", 1)[-1]: int(row["n"].value)
+        for row in db.query(query)  # type: ignore[union-attr]
+    }
+    shown = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()) if c != "Article")
+    summary = (
+        f"{len(manifest.articles)} article(s) (0 extracted), store unchanged; {shown}; "
+        f"{len(errors)} unreadable input(s)"
+    )
+    from kg.link import Linked
+
+    return BuildResult(manifest.base, [], errors, Linked(), {}, Graph(), unchanged=summary)
 
 
 def _store(
