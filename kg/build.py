@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from kg import gazetteer
 from kg.errors import InputError
@@ -82,16 +82,6 @@ class BuildResult:
             merged += self.entities
             self._merged = (key, merged)
         return self._merged[1]
-
-    def dataset(self, *, with_inferred: bool = True) -> Dataset:
-        data = Dataset()
-        for article_id, graph in sorted(self.article_graphs.items()):
-            target = data.graph(self.mint.graph(f"article/{article_id}"))
-            target += graph
-        data.graph(self.mint.graph("entities")).__iadd__(self.entities)
-        if with_inferred and self.inferred is not None:
-            data.graph(self.mint.graph("inferred")).__iadd__(self.inferred)
-        return data
 
     def summary(self) -> str:
         if self.unchanged is not None:

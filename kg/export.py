@@ -1,9 +1,9 @@
-"""Export: the output file's extension picks the format.
+"""Export: the store's graph to a file, whose extension picks the format.
 
 ``.ttl``, ``.nt`` and ``.jsonld`` hold one merged graph; ``.trig`` and ``.nq`` keep the named
 graphs (one per article, the entities, and the inferred triples). Inferred triples never mix with
 asserted ones in a single-graph format: they go to a file of their own beside the output
-(``kg.inferred.ttl`` next to ``kg.ttl``). Output is deterministic: the same input gives the same bytes.
+(``kg.inferred.ttl`` next to ``kg.ttl``). Output is sorted: the same store gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
 
-from kg.build import BuildResult
 from kg.errors import UsageError
-from kg.resources import data_path
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
 QUAD_FORMATS = {".trig", ".nq"}
@@ -35,69 +32,6 @@ def format_of(path: Path) -> str:
     except KeyError:
         known = ", ".join(sorted(FORMATS))
         raise UsageError(f"{path}: unknown output format {path.suffix!r}; use one of {known}") from None
-
-
-def extra_graph(name: str, result: BuildResult) -> Graph:
-    """The ontology, or the full reference data, as a graph."""
-    if name == "ontology":
-        graph = Graph()
-        graph.parse(data_path("ontology", "ctkg.ttl"), format="turtle")
-        return graph
-    if name == "reference":
-        from kg.reference import reference_graph
-
-        return reference_graph(result.base)
-    raise UsageError(f"unknown --include value {name!r}; use {', '.join(EXTRAS)}")
-
-
-def _bind(graph: Graph | Dataset, base: str) -> None:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    graph.bind("id", base, override=True)
-
-
-def _sorted_lines(text: str) -> str:
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return "\n".join(lines) + "\n"
-
-
-def serialize(graph: Graph | Dataset, fmt: str) -> str:
-    text = graph.serialize(format=fmt)
-    return _sorted_lines(text) if fmt in {"nt", "nquads"} else text
-
-
-def write(result: BuildResult, path: Path, *, include: tuple[str, ...] = (), with_inferred: bool = True) -> list[Path]:
-    """Write the graph to ``path`` (and the inferred triples beside it for single-graph formats)."""
-    fmt = format_of(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    written = [path]
-    if path.suffix.lower() in QUAD_FORMATS:
-        data = result.dataset(with_inferred=with_inferred)
-        for name in include:
-            data.graph(result.mint.graph(name)).__iadd__(extra_graph(name, result))
-        _bind(data, result.base)
-        _atomic_write(path, serialize(data, fmt))
-        return written
-    graph = Graph()
-    graph += result.asserted()
-    for name in include:
-        graph += extra_graph(name, result)
-    _bind(graph, result.base)
-    _atomic_write(path, serialize(graph, fmt))
-    if with_inferred and result.inferred is not None:
-        side = path.with_name(f"{path.stem}.inferred{path.suffix}")
-        _bind(result.inferred, result.base)
-        _atomic_write(side, serialize(result.inferred, fmt))
-        written.append(side)
-    return written
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file and rename it, so a failure never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    temporary.replace(path)
 
 
 # ------------------------------------------------------------------------------ from a store
@@ -158,7 +92,9 @@ def _serialize_store(
     db: ox.Store, graphs: list[str], fmt: ox.RdfFormat, *, quads: bool, prefixes: dict[str, str]
 ) -> bytes:
     declared = declared_datatypes()
-    restored = (_restore(q, declared) for g in graphs for q in db.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    restored = (
+        restore_datatype(q, declared) for g in graphs for q in db.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    )
     items: list[ox.Quad] | list[ox.Triple]
     if quads:
         items = sorted(restored, key=str)
@@ -189,7 +125,7 @@ def declared_datatypes() -> dict[str, str]:
     return {str(p): str(r) for p, r in ontology_graph().subject_objects(RDFS.range) if r in derived}
 
 
-def _restore(quad: ox.Quad, declared: dict[str, str]) -> ox.Quad:
+def restore_datatype(quad: ox.Quad, declared: dict[str, str]) -> ox.Quad:
     target = declared.get(quad.predicate.value)
     obj = quad.object
     if target and isinstance(obj, ox.Literal) and obj.datatype.value == XSD_INTEGER:

@@ -41,7 +41,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
-from kg.export import _restore, declared_datatypes
+from kg.export import declared_datatypes, restore_datatype
 from kg.store import Location
 
 DEFAULT_CHUNK = 20_000
@@ -600,7 +600,7 @@ def _chunks(db: ox.Store, sources: list[str], size: int) -> Iterator[tuple[bytes
     batch: list[ox.Triple] = []
     for name in sources:
         for quad in db.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-            restored = _restore(quad, declared)
+            restored = restore_datatype(quad, declared)
             assert isinstance(restored, ox.Quad)
             batch.append(ox.Triple(restored.subject, restored.predicate, restored.object))
             if len(batch) >= size:

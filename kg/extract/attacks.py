@@ -132,7 +132,17 @@ def extract_attacks(
         venues = venues_in(view, gaz)
         first_noun = nouns[0] if nouns else None
         # an attack told by its act ("gunmen stormed ...") only while none is told yet: else it may retell one
-        act = r.act.search(view.text) if first_noun is None and killed is not None and not drafts else None
+        act_told = r.act.search(view.text) if first_noun is None else None
+        act = act_told if not drafts else None
+        # "Gunmen attacked the hotel. At least 17 people were killed.": a sentence that goes on with the
+        # attack told just before (an act or a toll, no new noun) joins it
+        follows = bool(
+            drafts
+            and first_noun is None
+            and (act_told or killed is not None)
+            and drafts[-1].sentences
+            and drafts[-1].sentences[-1] == view.index - 1
+        )
         anaphoric = bool(
             first_noun and r.anaphora.search(view.text[max(0, first_noun.start() - 20) : first_noun.end()])
         )
@@ -158,6 +168,8 @@ def extract_attacks(
                 if title_name and len(drafts) == 1:
                     target.name = title_name
         elif drafts and (anaphoric or claims or denials) and (first_noun or claims or denials):
+            target = drafts[-1]
+        elif follows:
             target = drafts[-1]
         if target is not None:
             if view.index not in target.sentences:

@@ -186,7 +186,7 @@ def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting
             if any(s <= match.start() < e for s, e in taken):
                 continue
             name = None
-            of = re.match(r"\s+of\s+(?:the\s+)?", view.text[match.end() :])
+            of = re.match(r"\s+of\s+(?:the\s+|their\s+|its\s+)?", view.text[match.end() :])
             if of:
                 name = body_name(view, match.end() + of.end(), gaz)
             end = name.end - view.sentence.start if name else match.end()

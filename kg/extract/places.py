@@ -25,6 +25,16 @@ _VENUE = re.compile(
     rf"\b(?:at|in|within|inside|on|near)\s+(?:the\s+|a\s+)?(?P<name>{NAME})\s+(?P<word>{VENUE_WORDS})\b"
 )
 
+# A venue whose own name holds its kind, capitalised: "stormed Garissa University College", "inside
+# St. Anselm's Church", "the attack on the Hotel Orion".
+_PROPER_VENUE_WORDS = (
+    r"(?:Hotel|Church|Cathedral|Mosque|Synagogue|Temple|Shrine|College|University|School|Academy|Mall|Hall|"
+    r"Stadium|Arena|Market|Bazaar|Airport|Station|Theatre|Theater|Hospital|Gymnasium|Cafe|Café|Restaurant)"
+)
+_PROPER_VENUE = re.compile(
+    r"\b(?:at|in|within|inside|on|near|stormed|attacked|targeted|struck|bombed|raided|besieged)\s+(?:the\s+)?"
+    rf"(?P<name>(?:[A-Z][\w'.]*\s+){{0,3}}{_PROPER_VENUE_WORDS}|Hotel\s+[A-Z][\w'.]*)\b(?!['’]s)"
+)
 
 _AREA_WORDS = r"(?:County|Province|District|Region|State|Governorate|Department|Prefecture)"
 _DESCRIBED = re.compile(
@@ -95,6 +105,18 @@ def venues_in(view: View, gaz: Gazetteer) -> list[tuple[PlaceHit, str]]:
         label = name if word in {"venue", "concert venue", "music venue", "concert hall"} else f"{name} {word}"
         hit = PlaceHit(f"place/{slug(label)}", label, match.start("name"), match.end("word"), "at")
         found.append((hit, word))
+    for match in _PROPER_VENUE.finditer(view.text):
+        if any(h.start <= match.start("name") < h.end for h, _ in found):
+            continue
+        label = match.group("name")
+        if label.split()[0] in {"The", "A"} or len(label.split()) < 2:
+            continue
+        abs_start = view.sentence.start + match.start("name")
+        if any(m.start <= abs_start < m.end for m in view.mentions):
+            continue  # a known body or state ("the Ministry ..."), not a venue
+        hit = PlaceHit(f"place/{slug(label)}", label, match.start("name"), match.end("name"), "at")
+        found.append((hit, label.split()[-1].lower()))
+    found.sort(key=lambda f: f[0].start)
     return found
 
 
