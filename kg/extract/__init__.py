@@ -19,7 +19,7 @@ from kg.extract.bodies import resolve_government_bodies
 from kg.extract.meetings import extract_meetings, with_heads_states
 from kg.extract.mentions import View, find_mentions, skeleton_of
 from kg.extract.officials import Found, find_officials, mentions_in
-from kg.extract.threats import find_threats
+from kg.extract.threats import find_shared_threats, find_threats
 from kg.gazetteer import Gazetteer, load
 from kg.model import Article, Entity, Extraction, Meeting, Mention, Official, Sentence
 from kg.text import split_sentences
@@ -73,6 +73,13 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
             k: o if o.state or o.party or o.sentence in beside else replace(o, state=home) for k, o in officials.items()
         }
     meetings = with_heads_states(meetings, officials)
+    pairs = {tuple(sorted(p for p in m.participants if p.startswith("state/"))) for m in meetings if m.status == "held"}
+    pairs.discard(())
+    pair = next(iter(pairs)) if len(pairs) == 1 else ()
+    if len(pair) == 2:  # "a threat to both our countries": the two parties of the article's meeting
+        for threat in find_shared_threats([v for v in views if v.index != headline], (pair[0], pair[1])):
+            if all((t.group, t.state) != (threat.group, threat.state) for t in threats):
+                threats.append(threat)
     attacks, attack_places = extract_attacks(views, article, gaz, headline=headline)
     entities.extend(attack_places)
 

@@ -13,7 +13,7 @@ from functools import cache
 
 from kg.extract.dates import find_dates
 from kg.extract.mentions import View, compile_pattern
-from kg.extract.places import NAME, VENUE_WORDS, cities_in, city_entity, described_places, venues_in
+from kg.extract.places import NAME, VENUE_WORDS, areas_in, cities_in, city_entity, described_places, venues_in
 from kg.gazetteer import Gazetteer
 from kg.iri import slug
 from kg.model import Article, Attack, Entity, PartialDate
@@ -167,9 +167,7 @@ def extract_attacks(
                 entities.extend(placed)
                 if title_name and len(drafts) == 1:
                     target.name = title_name
-        elif drafts and (anaphoric or claims or denials) and (first_noun or claims or denials):
-            target = drafts[-1]
-        elif follows:
+        elif follows or (drafts and (anaphoric or claims or denials) and (first_noun or claims or denials)):
             target = drafts[-1]
         if target is not None:
             if view.index not in target.sentences:
@@ -230,6 +228,11 @@ def _place(target: Draft, view: View, gaz: Gazetteer, entities: list[Entity], ve
                 target.name_label = f"{city.name} {word.group('word')}"
     elif not near:
         _described(target, view, gaz, entities)
+        if target.place is None:
+            for area in areas_in(view, gaz)[:1]:  # "a roadside bomb in Tarma County"
+                target.place, target.place_label = area.key, area.label
+                state = f"state/{area.key[-3:].upper()}"
+                entities.append(Entity(area.key, area.label, "Place", view.index, located_in=state))
 
 
 def _described(target: Draft, view: View, gaz: Gazetteer, entities: list[Entity]) -> None:

@@ -43,6 +43,12 @@ _DESCRIBED = re.compile(
 )
 
 
+_AREA_AFTER = re.compile(r"\s+(?:County|Province|District|Region|Governorate|Prefecture)\b")
+_IN_AREA = re.compile(
+    rf"\b(?:in|at)\s+(?:the\s+)?(?P<area>{NAME})\s+(?P<word>County|Province|District|Region|Governorate|Prefecture)\b"
+)
+
+
 @dataclass(frozen=True)
 class PlaceHit:
     key: str
@@ -80,6 +86,8 @@ def cities_in(view: View, gaz: Gazetteer, *, start: int = 0, end: int | None = N
         raw = match.group("name")
         for candidate in _trim(raw, gaz):
             name_end = match.start("name") + len(candidate)
+            if _AREA_AFTER.match(view.text, name_end):
+                break  # "in Tarma County" names the county, not the city of Tarma
             country = _country_after(view, name_end, gaz)
             city = gaz.city(candidate, country=country) or gaz.city(candidate.replace(" ", "-"), country=country)
             if city is not None:
@@ -161,3 +169,16 @@ def _state_of_area(name: str, word: str, gaz: Gazetteer) -> str | None:
         if city is not None and len({c.iso3 for c in gaz.cities.get(name.lower(), [])}) == 1:
             states.add(city.iso3)
     return states.pop() if len(states) == 1 else None
+
+
+def areas_in(view: View, gaz: Gazetteer) -> list[PlaceHit]:
+    """Areas written with their kind ("in Tarma County") whose state the reference data tells."""
+    found = []
+    for match in _IN_AREA.finditer(view.text):
+        name, word = match.group("area"), match.group("word")
+        iso3 = _state_of_area(name, word, gaz)
+        if iso3 is None:
+            continue
+        label = f"{name} {word}"
+        found.append(PlaceHit(f"place/{slug(label)}-{iso3.lower()}", label, match.start("area"), match.end(), "in"))
+    return found

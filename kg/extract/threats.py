@@ -136,3 +136,21 @@ def _add(threats: list[Threat], group: str, state: str, sentence: int) -> None:
     kinds_ok = group.startswith("group/") and state.startswith("state/")
     if kinds_ok and all((t.group, t.state) != (group, state) for t in threats):
         threats.append(Threat(group, state, sentence))
+
+
+@cache
+def _shared() -> re.Pattern[str]:
+    return compile_pattern(_spec()["shared"])
+
+
+def find_shared_threats(views: list[View], pair: tuple[str, str]) -> list[Threat]:
+    """Groups named as a threat to "both our countries": a threat to each state of ``pair``."""
+    group_list, group_parallel, _ = _links()
+    threats: list[Threat] = []
+    for view in views:
+        for match in _shared().finditer(view.skeleton):
+            groups = _listed(view.skeleton, "group", int(match.group("group")), group_list, group_parallel)
+            for number in sorted(groups):
+                for state in pair:
+                    _add(threats, view.mentions[number].key, state, view.index)
+    return threats
