@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.extract.dates import find_dates
-from kg.model import Article
+from kg.model import Article, PartialDate
 from kg.resources import patterns
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".ndjson"}
@@ -341,8 +341,8 @@ def _title_of(body: str) -> tuple[str | None, str]:
     return None, body
 
 
-def _dateline_of(body: str) -> tuple[str | None, dt.date | None, str]:
-    """The dateline's place, the full date it gives if any ("Lima, 2020-05-04 —"), and the rest."""
+def _dateline_of(body: str) -> tuple[str | None, PartialDate | None, str]:
+    """The dateline's place, the day it gives if any ("Lima, 2020-05-04 —", "Lima, May 4 -"), and the rest."""
     match = _rules()["dateline"].match(body)  # type: ignore[attr-defined]
     if not match:
         return None, None, body
@@ -351,10 +351,16 @@ def _dateline_of(body: str) -> tuple[str | None, dt.date | None, str]:
         return None, None, body
     when = None
     for span in find_dates(match.group("when") or ""):
-        if span.date.year is not None and span.date.month is not None and span.date.day is not None:
-            when = dt.date(span.date.year, span.date.month, span.date.day)
+        if span.date.month is not None and span.date.day is not None:
+            when = span.date
             break
     return place, when, body[match.end() :]
+
+
+def _full(date: PartialDate | None) -> dt.date | None:
+    if date is None or date.year is None or date.month is None or date.day is None:
+        return None
+    return dt.date(date.year, date.month, date.day)
 
 
 def to_article(source: Source) -> Article:
@@ -378,10 +384,11 @@ def to_article(source: Source) -> Article:
         text=body.strip(),
         content_hash=source.digest,
         title=title,
-        date=parse_date(header.get("date")) or dated,  # a header's date first, else the dateline's
+        date=parse_date(header.get("date")) or _full(dated),  # a header's date first, else the dateline's
         source=header.get("source") or None,
         url=header.get("url") or None,
         dateline=dateline.title() if dateline and dateline.isupper() else dateline,
+        dateline_date=dated,
         notes=source.notes,
     )
 

@@ -57,6 +57,7 @@ class Article:
     source: str | None = None
     url: str | None = None
     dateline: str | None = None
+    dateline_date: PartialDate | None = None  # the date a dateline gives, perhaps without a year ("Sept. 14")
     notes: tuple[str, ...] = ()  # what a reader should know about how the file was read
 
 

@@ -7,6 +7,7 @@ the side each head led ("Peru's delegation was led by ..."). Patterns: ``data/pa
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -196,14 +197,32 @@ def find_sittings(view: View, gaz: Gazetteer, *, headline: bool) -> list[Sitting
             label = " ".join(match.group("label").split())
             if label.lower() in r.generic_labels:
                 continue  # "hosted the meeting": the meeting told elsewhere
-            found.append(Sitting("descriptive", view, match.start(), match.end(), None, None, label))
+            first, _, rest = label.partition(" ")
+            number = ordinal_value(first) if rest else None  # "held the fifth Example Meeting on ..."
+            if number is not None:
+                label = rest
+            found.append(Sitting("descriptive", view, match.start(), match.end(), number, None, label))
     return sorted(found, key=lambda s: s.start)
+
+
+_OTHER_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last\s+(?:week|month)|earlier)\b",
+    re.IGNORECASE,
+)
+
+
+def _written(article: Article) -> dt.date | None:
+    """The day the article was written: a dateline's full date ("Lima, 4 May 2020 -") before the header's."""
+    when = article.dateline_date
+    if when is not None and when.year is not None and when.month is not None and when.day is not None:
+        return dt.date(when.year, when.month, when.day)
+    return article.date
 
 
 def _date_for(sitting: Sitting, article: Article, following: int | None) -> PartialDate | None:
     """The date written with a sitting: after it up to the next sitting, or before it ("On May 5, the ...")."""
     view = sitting.view
-    dates = find_dates(view.text, article.date)
+    dates = find_dates(view.text, _written(article))
     after = [d for d in dates if d.start >= sitting.start and (following is None or d.start < following)]
     before = [d for d in dates if d.end <= sitting.start and re.search(r"(?:^|\bon)\s*$", view.text[: d.start], re.I)]
     pool = after or (before if sitting.kind != "next" else [])
@@ -211,7 +230,7 @@ def _date_for(sitting: Sitting, article: Article, following: int | None) -> Part
     chosen = absolute[0] if absolute else (pool[0] if pool else None)
     if chosen is None:
         return None
-    return resolve_year(chosen.date, article.date, future=sitting.kind == "next")
+    return resolve_year(chosen.date, _written(article), future=sitting.kind == "next")
 
 
 def _place_for(
@@ -465,6 +484,13 @@ def extract_meetings(
                     if key not in primary.threats:
                         primary.threats.append(key)
 
+    # a wire's lead that gives no day ("held talks here"): the meeting is the dateline's news of that day;
+    # a lead that names another day ("on Thursday", "yesterday") is not, and its date stays unknown
+    lead = primary is not None and primary.sentences and min(primary.sentences) <= 2
+    if lead and primary is not None and primary.status == "held" and primary.date is None:
+        said = " ".join(views[i].text for i in primary.sentences if i < len(views) and views[i].index == i)
+        if not _OTHER_DAY.search(said):
+            primary.date = article.dateline_date
     told = [d for d in drafts if d.sentences and (d is primary or _tells_something(d))]
     named = {n[1].key for n in names}
     for d in told:  # a body named only with a previous or next sitting still needs its label

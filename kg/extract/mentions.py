@@ -91,6 +91,8 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer) -> View:
         if longer is not None:
             skip_until = longer  # "<Group> Northern Province": another group, not <Group> itself
             continue
+        if entry.key.startswith("org/") and _longer_body_name(tokens, match.end):
+            continue  # "<Department> for Internal Example": a longer name of another body
         start, end = tokens[match.start].start, tokens[match.end - 1].end
         surface = sentence.text[start - sentence.start : end - sentence.start]
         mentions.append(Mention(entry.key, surface, start, end, sentence.index, entry.role))
@@ -111,6 +113,20 @@ def _longer_group_name(tokens: list[Token], end: int) -> int | None:
         if words[-1].text.lower() in tails:
             return end + width + 1
     return None
+
+
+def _longer_body_name(tokens: list[Token], end: int) -> bool:
+    """An organisation's name followed by a linking word and two capitalised words ("... for Internal
+    Security") is the start of the name of another body that the gazetteer does not know."""
+    words = tokens[end : end + 3]
+    if len(words) < 3 or words[0].text not in _body_links():
+        return False
+    return all(w.text[:1].isupper() for w in words[1:])
+
+
+@cache
+def _body_links() -> frozenset[str]:
+    return frozenset(patterns("mentions").get("body_name_links", []))
 
 
 @cache
