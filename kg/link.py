@@ -162,10 +162,10 @@ def link(extractions: Iterable[Extraction]) -> Linked:
         body = next((m.body for m in meetings if m.body), None)
         held_dates = [(ref, m.date) for ref, m in items if m.date is not None]
         date, date_from = _choose_date(held_dates, key, linked.notes)
-        places = {m.place for m in meetings if m.place}
-        place = places.pop() if len(places) == 1 else None
-        if len(places) > 0:
-            linked.notes.append(f"{key}: the articles give different places; none is kept")
+        places = sorted({m.place for m in meetings if m.place})
+        place = places[0] if len(places) == 1 else None
+        if len(places) > 1:
+            linked.notes.append(f"{key}: the articles give different places ({', '.join(places)}); none is kept")
         place_from = frozenset(ref for ref, m in items if m.place == place) if place else frozenset()
         if body:
             name = linked.labels.get(body, body)

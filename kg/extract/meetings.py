@@ -350,8 +350,6 @@ def extract_meetings(
         if d is None:
             d = by_key[ident] = draft("held")
             d.body, d.ordinal, d.label = body, sitting.ordinal, sitting.label
-        elif body and d.body and len(body.text) > len(d.body.text) and sitting.view.index != headline:
-            pass
         sitting_draft[number] = d
         if body is not None and body.key and sitting.body is not None and sitting.body.key:
             names.append((sitting.view.index == headline, sitting.body, sitting.view.index))
@@ -387,9 +385,7 @@ def extract_meetings(
                 elif anchor.ordinal is not None:
                     d.ordinal = anchor.ordinal + 1
             else:
-                d.next = anchor.local
-                if anchor.ordinal is not None and anchor.ordinal > 1:
-                    pass  # the ordinal of "the last meeting" is not written; linking infers it
+                d.next = anchor.local  # its ordinal is not written: linking infers which meeting it was
 
     # what each sitting's sentence says about its meeting
     for number, sitting in enumerate(sittings):
