@@ -64,13 +64,18 @@ def loads(text: str) -> model.Extraction:
 
 @cache
 def fingerprint() -> str:
-    """A digest of the extractor's code and data: cached extractions are valid only under the same one."""
+    """A digest of the code and data that extraction and the reference graph come from: what a store
+    cached (extractions, the reference graph) is valid only under the same one."""
     root = project_root()
     digest = hashlib.sha256()
     parts = [root / "kg" / "extract", root / "data" / "patterns", root / "data" / "reference"]
     suffixes = {".py", ".yaml", ".csv"}
     files = sorted(p for part in parts if part.exists() for p in part.rglob("*") if p.suffix in suffixes)
-    files += [root / "kg" / name for name in ("ingest.py", "text.py", "gazetteer.py", "model.py")]
+    # what reads the articles, and what turns reference data into triples (the cached reference graph)
+    files += [
+        root / "kg" / name
+        for name in ("ingest.py", "text.py", "gazetteer.py", "model.py", "mapping.py", "reference.py")
+    ]
     for path in files:
         if path.exists():
             digest.update(str(path.relative_to(root)).encode())

@@ -8,7 +8,7 @@ such as an ISO code) sits in a shared graph of entities, built from the keys the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -184,91 +184,125 @@ def _label(node: URIRef, text: str) -> Triple:
     return node, RDFS.label, Literal(text, lang="en")
 
 
+@dataclass(frozen=True)
+class Known:
+    """What describing a thing may draw on: things minted from the texts, officials' names, link
+    decisions, the gazetteer, and the minter."""
+
+    minted: dict[str, Entity]
+    names: dict[str, str]
+    linked: Linked
+    gaz: Gazetteer
+    mint: Minter
+
+
 def _describe(
     key: str, minted: dict[str, Entity], names: dict[str, str], linked: Linked, gaz: Gazetteer, mint: Minter
 ) -> Iterator[Triple]:
-    node = mint(key)
     kind, local = key.split("/", 1)
-    if kind == "state":
-        state = gaz.states.get(local)
-        if state is None:
-            return
-        yield node, RDF.type, CTKG.State
-        yield _label(node, state.name)
-        yield node, CTKG.isoCode, Literal(state.iso3)
-        for alt in dict.fromkeys((state.official_name, *state.alt_names)):
-            if alt != state.name:
-                yield node, SKOS.altLabel, Literal(alt)
-        if state.geonameid:
-            yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{state.geonameid}/")
+    describe = DESCRIBERS.get(kind)
+    if describe is not None:
+        yield from describe(key, local, mint(key), Known(minted, names, linked, gaz, mint))
+
+
+def _state(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    state = known.gaz.states.get(local)
+    if state is None:
         return
-    if kind == "org":
-        org = gaz.organisations.get(local)
-        if org is not None:
-            yield node, RDF.type, CTKG[org.type]
-            owner = gaz.states.get(org.state) if org.state else None
-            label = f"{org.name} ({owner.name})" if owner and org.type == "GovernmentBody" else org.name
-            yield _label(node, label)
-            for alt in dict.fromkeys((org.name, org.long_name, *org.aliases)):
-                if alt != label:
-                    yield node, SKOS.altLabel, Literal(alt)
-            if org.part_of:
-                yield node, CTKG.partOf, mint(f"org/{org.part_of}")
-            if org.state:
-                yield node, CTKG.partOf, mint(f"state/{org.state}")
-            return
-        entity = minted.get(key)
+    yield node, RDF.type, CTKG.State
+    yield _label(node, state.name)
+    yield node, CTKG.isoCode, Literal(state.iso3)
+    yield from _alt_labels(node, state.name, (state.official_name, *state.alt_names))
+    if state.geonameid:
+        yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{state.geonameid}/")
+
+
+def _organisation(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    org = known.gaz.organisations.get(local)
+    if org is None:  # a ministry or embassy minted from the text
+        entity = known.minted.get(key)
         if entity is not None:
             yield node, RDF.type, CTKG[entity.kind]
-            yield _label(node, linked.labels.get(key, entity.label))
+            yield _label(node, known.linked.labels.get(key, entity.label))
             if entity.part_of:
-                yield node, CTKG.partOf, mint(entity.part_of)
+                yield node, CTKG.partOf, known.mint(entity.part_of)
         return
-    if kind == "group":
-        group = gaz.groups.get(local)
-        if group is None:
-            return
-        yield node, RDF.type, CTKG.ThreatGroup
-        yield _label(node, group.name)
-        for alt in group.aliases:
+    yield node, RDF.type, CTKG[org.type]
+    owner = known.gaz.states.get(org.state) if org.state else None
+    label = f"{org.name} ({owner.name})" if owner and org.type == "GovernmentBody" else org.name
+    yield _label(node, label)
+    yield from _alt_labels(node, label, (org.name, org.long_name, *org.aliases))
+    if org.part_of:
+        yield node, CTKG.partOf, known.mint(f"org/{org.part_of}")
+    if org.state:
+        yield node, CTKG.partOf, known.mint(f"state/{org.state}")
+
+
+def _group(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    group = known.gaz.groups.get(local)
+    if group is None:
+        return
+    yield node, RDF.type, CTKG.ThreatGroup
+    yield _label(node, group.name)
+    yield from _alt_labels(node, group.name, group.aliases)
+    if group.parent:
+        yield node, CTKG.parentGroup, known.mint(f"group/{group.parent}")
+
+
+def _person(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    yield node, RDF.type, CTKG.Official
+    yield _label(node, known.names.get(key, local.replace("-", " ").title()))
+
+
+def _body_or_place(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    entity = known.minted.get(key)
+    city = _city(key, known.gaz)
+    yield node, RDF.type, CLASS_OF_KIND[key.split("/", 1)[0]]
+    label = known.linked.labels.get(key) or (entity.label if entity else city.name if city else local)
+    yield _label(node, label)
+    yield from _alt_labels(node, label, known.linked.alt_labels.get(key, []))
+    if entity is not None and entity.part_of:
+        yield node, CTKG.partOf, known.mint(entity.part_of)
+    if city is not None:
+        yield node, CTKG.locatedIn, known.mint(f"state/{city.iso3}")
+        yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{city.geonameid}/")
+
+
+def _meeting(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    shared = known.linked.meeting_nodes.get(key)
+    if shared is None:
+        return
+    yield node, RDF.type, CTKG.Meeting
+    yield _label(node, shared.label)
+    yield node, CTKG.status, CTKG.Held if shared.status == "held" else CTKG.Planned
+
+
+def _attack(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:
+    shared = known.linked.attack_nodes.get(key)
+    if shared is None:
+        return
+    yield node, RDF.type, CTKG.Attack
+    yield _label(node, shared.label)
+    yield from _alt_labels(node, shared.label, shared.alt_labels)
+
+
+def _alt_labels(node: URIRef, label: str, names: Iterable[str]) -> Iterator[Triple]:
+    """Every other name, once, as ``skos:altLabel``."""
+    for alt in dict.fromkeys(names):
+        if alt != label:
             yield node, SKOS.altLabel, Literal(alt)
-        if group.parent:
-            yield node, CTKG.parentGroup, mint(f"group/{group.parent}")
-        return
-    if kind == "person":
-        yield node, RDF.type, CTKG.Official
-        yield _label(node, names.get(key, local.replace("-", " ").title()))
-        return
-    if kind in {"body", "place"}:
-        entity = minted.get(key)
-        city = _city(key, gaz)
-        yield node, RDF.type, CLASS_OF_KIND[kind]
-        label = linked.labels.get(key) or (entity.label if entity else city.name if city else local)
-        yield _label(node, label)
-        for alt in linked.alt_labels.get(key, []):
-            yield node, SKOS.altLabel, Literal(alt)
-        if entity is not None and entity.part_of:
-            yield node, CTKG.partOf, mint(entity.part_of)
-        if city is not None:
-            yield node, CTKG.locatedIn, mint(f"state/{city.iso3}")
-            yield node, SKOS.exactMatch, URIRef(f"{GEONAMES}{city.geonameid}/")
-        return
-    if kind == "meeting":
-        shared = linked.meeting_nodes.get(key)
-        if shared is None:
-            return
-        yield node, RDF.type, CTKG.Meeting
-        yield _label(node, shared.label)
-        yield node, CTKG.status, CTKG.Held if shared.status == "held" else CTKG.Planned
-        return
-    if kind == "attack":
-        shared_attack = linked.attack_nodes.get(key)
-        if shared_attack is None:
-            return
-        yield node, RDF.type, CTKG.Attack
-        yield _label(node, shared_attack.label)
-        for alt in shared_attack.alt_labels:
-            yield node, SKOS.altLabel, Literal(alt)
+
+
+DESCRIBERS: dict[str, Callable[[str, str, URIRef, Known], Iterator[Triple]]] = {
+    "state": _state,
+    "org": _organisation,
+    "group": _group,
+    "person": _person,
+    "body": _body_or_place,
+    "place": _body_or_place,
+    "meeting": _meeting,
+    "attack": _attack,
+}
 
 
 def _city(key: str, gaz: Gazetteer) -> City | None:
