@@ -239,26 +239,37 @@ MEETING_FIELDS = (
 )
 
 
+MEETING_FIELDS_STATED = (
+    (CTKG.ordinal, "ordinal"),
+    (CTKG.date, "date"),
+    (CTKG.place, "place"),
+    (CTKG.participant, "participants"),
+    (CTKG.participatingOrganisation, "participants"),
+    (CTKG.headOfDelegation, "heads"),
+    (CTKG.threatDiscussed, "threats_discussed"),
+    (CTKG.forum, "forums"),
+)
+ATTACK_FIELDS_STATED = (
+    (CTKG.place, "place"),
+    (CTKG.near, "near"),
+    (CTKG.date, "date"),
+    (CTKG.killed, "killed"),
+    (CTKG.killedQualifier, "killed_qualifier"),
+    (CTKG.claimedBy, "claimed_by"),
+)
+
+
+def _stated(g: Graph, node: URIRef, fields: tuple[tuple[URIRef, str], ...]) -> list[tuple[str, object]]:
+    """(field, value) for every value the graph gives a node under each of ``fields``' properties."""
+    return [(name, value) for predicate, name in fields for value in g.objects(node, predicate)]
+
+
 def _meeting_facts(view: View, node: URIRef) -> list[tuple[str, object]]:
     """(field, value) pairs the graph states for a meeting in this article."""
     g = view.g
-    facts: list[tuple[str, object]] = []
     body = g.value(node, CTKG.meetingOf)
-    facts.append(("body", body if body is not None else node))
-    for predicate, name in ((CTKG.ordinal, "ordinal"), (CTKG.date, "date")):
-        for value in g.objects(node, predicate):
-            facts.append((name, value))
-    for value in g.objects(node, CTKG.place):
-        facts.append(("place", value))
-    for predicate, name in (
-        (CTKG.participant, "participants"),
-        (CTKG.participatingOrganisation, "participants"),
-        (CTKG.headOfDelegation, "heads"),
-        (CTKG.threatDiscussed, "threats_discussed"),
-        (CTKG.forum, "forums"),
-    ):
-        for value in g.objects(node, predicate):
-            facts.append((name, value))
+    facts: list[tuple[str, object]] = [("body", body if body is not None else node)]
+    facts += _stated(g, node, MEETING_FIELDS_STATED)
     following = g.value(node, CTKG.nextMeeting)
     if following is not None and (following, CTKG.status, CTKG.Planned) in g:
         for value in list(g.objects(following, CTKG.plannedDate)) + list(g.objects(following, CTKG.date)):
@@ -374,19 +385,7 @@ def _meetings(view: View, gold: list[dict]) -> dict[str, Score]:
 
 
 def _attack_facts(view: View, node: URIRef) -> list[tuple[str, object]]:
-    g = view.g
-    facts: list[tuple[str, object]] = [("name", node)]
-    for predicate, name in (
-        (CTKG.place, "place"),
-        (CTKG.near, "near"),
-        (CTKG.date, "date"),
-        (CTKG.killed, "killed"),
-        (CTKG.killedQualifier, "killed_qualifier"),
-        (CTKG.claimedBy, "claimed_by"),
-    ):
-        for value in g.objects(node, predicate):
-            facts.append((name, value))
-    return facts
+    return [("name", node), *_stated(view.g, node, ATTACK_FIELDS_STATED)]
 
 
 def _attack_gold(attack: dict) -> list[tuple[str, object]]:
