@@ -122,6 +122,7 @@ class _Check:
     node_shape: bool = False
     low: int | None = None
     high: int | None = None
+    predicates: tuple[str, ...] = ()  # the IRIs a SPARQL constraint names, to find a value as written
 
 
 @dataclass(frozen=True)
@@ -370,10 +371,12 @@ class _Compiler:
                 "only a plain SELECT without sub-queries, grouping, MINUS or VALUES is supported"
             )
         prefixes = []
+        namespaces: dict[str, str] = {}
         for declared in sg.objects(constraint, SH.prefixes):
             for declaration in sg.objects(declared, SH.declare):
                 prefix, namespace = sg.value(declaration, SH.prefix), sg.value(declaration, SH.namespace)
                 prefixes.append(f"PREFIX {prefix}: <{namespace}>")
+                namespaces[str(prefix)] = str(namespace)
         query = re.sub(r"\$this\b", "?this", text)
         head = re.match(r"(?is)(.*?)\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?(.*?)\s*(?:WHERE\s*)?\{(.*)\}(.*)", query)
         if head is None:
@@ -402,7 +405,17 @@ class _Compiler:
             constraint_messages=tuple(sorted(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))),
             projects_this=projects_this,
             node_shape=True,
+            predicates=_named_iris(text, namespaces),
         )
+
+
+def _named_iris(query: str, namespaces: dict[str, str]) -> tuple[str, ...]:
+    """Every IRI a query names, in full or by a declared prefix: a superset of the predicates it matches."""
+    named = set(re.findall(r"<([^<>\s]+)>", query))
+    for prefix, local in re.findall(r"(?<![\w<])([A-Za-z][\w-]*|):([\w-]+)", query):
+        if prefix in namespaces:
+            named.add(namespaces[prefix] + local)
+    return tuple(sorted(named))
 
 
 _BLOCK = re.compile(r"\{([^{}]*)\}")
@@ -641,7 +654,8 @@ def shacl_results(
         solutions = work.query(query)
         assert isinstance(solutions, ox.QuerySolutions)
         if check.kind == "sparql":
-            results += _sparql_results(check, solutions)
+            found = _sparql_results(check, solutions)
+            results += [_as_written(work, check, r) for r in found] if exact else found
             continue
         messages = tuple(str(m) for m in check.messages)
         for row in solutions:
@@ -702,6 +716,48 @@ def _sparql_results(check: _Check, solutions: ox.QuerySolutions) -> list[ShaclRe
             )
         )
     return results
+
+
+def _stored(literal: Literal) -> ox.Literal:
+    """The literal as Oxigraph holds it: by value, so ``"10"^^xsd:positiveInteger`` is ``"10"^^xsd:integer``."""
+    store = ox.Store()
+    store.load(f"<urn:x:s> <urn:x:p> {_nt(literal)} .".encode(), format=ox.RdfFormat.N_TRIPLES)
+    return cast(ox.Literal, next(iter(store)).object)
+
+
+def _as_written(work: ox.Store, check: _Check, result: ShaclResult) -> ShaclResult:
+    """The result with its value as the data writes it, where a SPARQL constraint saw the stored value.
+
+    The value is looked for among the exact copies of the focus node's literals under the predicates
+    the constraint names, then of any node's; it is kept as it came when none or several match.
+    """
+    value = result.value
+    if not isinstance(value, Literal) or value.language or not _is_exact_datatype(value.datatype):
+        return result
+    stored = _stored(value)
+    predicates = " ".join(f"<{p}>" for p in check.predicates)
+    for subject in (_nt(result.focus) if isinstance(result.focus, URIRef) else None, "?s"):
+        if subject is None:
+            continue
+        where = f"GRAPH <{EXACT_GRAPH.value}> {{ {subject} ?p ?o }} VALUES ?p {{ {predicates} }}"
+        written = {
+            _to_rdflib(row["o"])
+            for row in cast(ox.QuerySolutions, work.query(f"SELECT DISTINCT ?o WHERE {{ {where} }}"))
+        }
+        matching = {w for w in written if isinstance(w, Literal) and _stored(w) == stored}
+        if len(matching) == 1:
+            return ShaclResult(
+                result.focus,
+                result.path,
+                matching.pop(),
+                result.component,
+                result.source_shape,
+                result.source_constraint,
+                result.messages,
+            )
+        if matching:
+            break
+    return result
 
 
 def validate_fast(

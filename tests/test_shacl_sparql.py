@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -268,6 +268,7 @@ def _is_number(node: Literal) -> bool:
         max_size=6,
     )
 )
+@example([("duplicate", 172, 0)])  # a number as head of delegation: reported as written, not as stored
 def test_randomly_damaged_graphs_get_the_same_results(operations: list[tuple[str, int, int]]) -> None:
     assert_same(_damaged(operations))
 
