@@ -41,7 +41,8 @@ def reference_graph(base: str) -> Graph:
 def reference_file(base: str) -> Path:
     """The reference data as an N-Quads file in its named graph, made once per version of the data.
 
-    Cached under ``$KG_CACHE`` (default ``~/.cache/kg``) so that every new store loads it in bulk.
+    Cached under ``$KG_CACHE`` (default ``~/.cache/kg``) so that every new store loads it in bulk;
+    only the newest few versions are kept.
     """
     from kg.codec import fingerprint
     from kg.store import _quads
@@ -59,4 +60,21 @@ def reference_file(base: str) -> Path:
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data if isinstance(data, bytes) else b"")
         temporary.replace(path)
+        _prune(folder, keep=KEPT_VERSIONS)
     return path
+
+
+KEPT_VERSIONS = 4  # other bases or versions of the data may still be in use; older files are not
+
+
+def _prune(folder: Path, *, keep: int) -> None:
+    """Remove all but the newest ``keep`` reference files, so the cache does not grow with every version."""
+
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # pruned by another process meanwhile
+            return 0.0
+
+    for old in sorted(folder.glob("reference-*.nq"), key=age, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
