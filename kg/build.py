@@ -26,6 +26,7 @@ from kg.iri import DEFAULT_BASE
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
+from kg.triples import Triple, union
 from kg.validate import ValidationReport
 from kg.validate import check as check_graph
 
@@ -67,6 +68,7 @@ class BuildResult:
     extra: dict[str, Graph] = field(default_factory=dict)  # users' own RDF, each in a graph of its own
     unchanged: str | None = None  # when nothing had to be done: the store's own summary
     _merged: tuple[tuple[int, int, int, int], Graph] | None = field(default=None, repr=False)
+    _triples: tuple[tuple[int, int, int, int], frozenset[Triple]] | None = field(default=None, repr=False)
 
     @property
     def mint(self) -> Minter:
@@ -83,11 +85,18 @@ class BuildResult:
             self._merged = (key, merged)
         return self._merged[1]
 
+    def triples(self) -> frozenset[Triple]:
+        """The same triples as :meth:`asserted`, as a plain set: much cheaper to make for many articles."""
+        key = (id(self.article_graphs), id(self.entities), len(self.article_graphs), len(self.entities))
+        if self._triples is None or self._triples[0] != key:
+            self._triples = (key, union([*self.article_graphs.values(), self.entities]))
+        return self._triples[1]
+
     def summary(self) -> str:
         if self.unchanged is not None:
             return self.unchanged
-        merged = self.asserted()
-        classes = Counter(str(o).rsplit("#", 1)[-1] for o in merged.objects(None, RDF.type))
+        merged = self.triples()
+        classes = Counter(str(o).rsplit("#", 1)[-1] for _s, p, o in merged if p == RDF.type)
         shown = ", ".join(f"{n} {c}" for c, n in sorted(classes.items()) if c != "Article")
         violations = len(self.report.violations) if self.report else 0
         inferred = f", {len(self.inferred)} inferred" if self.inferred is not None else ""
@@ -213,7 +222,7 @@ def process(
     if options.check:
         if progress:
             progress("validate", 0, 1)
-        result.report = check_graph(result.asserted(), base=options.base, validator=options.validator)
+        result.report = check_graph(result.triples(), base=options.base, validator=options.validator)
         if options.keep_going and not result.report.conforms:
             _drop_failing(result, options)
     if options.reason:
@@ -221,7 +230,7 @@ def process(
 
         if progress:
             progress("reason", 0, 1)
-        result.inferred, result.clashes = reason(result.asserted(), base=options.base, reasoner=options.reasoner)
+        result.inferred, result.clashes = reason(result.triples(), base=options.base, reasoner=options.reasoner)
     return result
 
 
@@ -239,5 +248,5 @@ def _drop_failing(result: BuildResult, options: Options) -> None:
     result.excluded = sorted(failing)
     result.linked, result.article_graphs, result.entities = assemble(kept, base=result.base)
     result.extractions = kept
-    again = check_graph(result.asserted(), base=result.base, validator=options.validator)
+    again = check_graph(result.triples(), base=result.base, validator=options.validator)
     result.report = ValidationReport(again.conforms, report.violations)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
 from kg.resources import data_path
+from kg.triples import Triples, as_graph
 from kg.validate import ontology_graph
 
 NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}
@@ -41,14 +42,14 @@ ERR = "http://www.daml.org/2002/03/agents/agent-ont#"
 REASONERS = ("rules", "owlrl")
 
 
-def reason(asserted: Graph, *, base: str, reasoner: str = "rules") -> tuple[Graph, list[str]]:
+def reason(asserted: Graph | Triples, *, base: str, reasoner: str = "rules") -> tuple[Graph, list[str]]:
     """Inferred triples and clashes: the ontology's rules compiled for speed, or owlrl (the reference)."""
     if reasoner == "rules":
         from kg.rules import infer_fast
 
         return infer_fast(asserted, base=base)
     if reasoner == "owlrl":
-        return infer(asserted, base=base)
+        return infer(as_graph(asserted), base=base)
     raise ValueError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -35,10 +36,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-Triple = tuple[Node, Node, Node]
+from kg.triples import Triple, Triples, graph_triples
 
 TYPE, SAME_AS, DIFFERENT_FROM, NOTHING = RDF.type, OWL.sameAs, OWL.differentFrom, OWL.Nothing
 NOISE_TYPES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class})
@@ -364,23 +364,11 @@ def _convert_ox(term: Any, memo: dict[Any, Node]) -> Node:
     return found
 
 
-def _graph_triples(graph: Graph) -> set[Triple]:
-    """The graph's triples; read straight from the index of an in-memory graph that has its store to itself.
-
-    (Iterating an rdflib graph works out each triple's contexts, which costs more than the reasoning.)
-    """
-    store = graph.store
-    if type(graph) is Graph and type(store) is Memory:
-        contexts = [c.identifier for c in store.contexts()]
-        index = getattr(store, "_Memory__spo", None)
-        if contexts in ([], [graph.identifier]) and isinstance(index, dict):
-            return {(s, p, o) for s, po in index.items() for p, objects in po.items() for o in objects}
-    return set(graph)
-
-
-def _read(asserted: Graph | ox.Store, graphs: list[str] | None) -> set[Triple]:
+def _read(asserted: Graph | ox.Store | Triples, graphs: list[str] | None) -> AbstractSet[Triple]:
     if isinstance(asserted, Graph):
-        return _graph_triples(asserted)
+        return graph_triples(asserted)
+    if not isinstance(asserted, ox.Store):
+        return asserted
     names = [ox.NamedNode(g) for g in graphs] if graphs is not None else [None]
     memo: dict[Any, Node] = {}
     return {
@@ -411,11 +399,13 @@ class _TypeSets:
             self.of[node] = new
 
 
-def infer_fast(asserted: Graph | ox.Store, *, base: str, graphs: list[str] | None = None) -> tuple[Graph, list[str]]:
+def infer_fast(
+    asserted: Graph | ox.Store | Triples, *, base: str, graphs: list[str] | None = None
+) -> tuple[Graph, list[str]]:
     """The same inferred triples and clash verdicts as ``kg.reason.infer``, computed rule by rule.
 
-    ``asserted`` is an rdflib graph or an Oxigraph store (read from the named ``graphs``, or from
-    all of it). Returns the entailed triples about the graph's own things (IRIs under ``base``)
+    ``asserted`` is an rdflib graph, a set of triples, or an Oxigraph store (read from the named
+    ``graphs``, or from all of it). Returns the entailed triples about the graph's own things (IRIs under ``base``)
     that the asserted graph lacks, and the clashes: sentences, each naming a node where the data
     contradicts the ontology.
     """

@@ -42,6 +42,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.iri import DEFAULT_BASE
+from kg.triples import Triples, as_graph
 from kg.validate import SH, ValidationReport, Violation, ontology_graph, shapes_graph
 from kg.vocab import CTKG
 
@@ -503,10 +504,10 @@ def _nquads(triples: Iterable[tuple[Node, Node, Node]], *, exact: bool) -> bytes
     return "".join(lines).encode("utf-8")
 
 
-def _working_store(data: Graph | ox.Store, graphs: list[str] | None) -> tuple[ox.Store, bool]:
+def _working_store(data: Graph | ox.Store | Triples, graphs: list[str] | None) -> tuple[ox.Store, bool]:
     """An in-memory store with the data and the mixed-in ontology in its default graph."""
     work = ox.Store()
-    if isinstance(data, Graph):
+    if not isinstance(data, ox.Store):
         if graphs is not None:
             raise ValueError("graphs only applies to a store")
         work.load(_nquads(data, exact=True) + _ontology_quads(True), format=ox.RdfFormat.N_QUADS)
@@ -635,7 +636,7 @@ def _format(message: Literal, bound: dict[str, Node]) -> str:
 
 
 def shacl_results(
-    data: Graph | ox.Store,
+    data: Graph | ox.Store | Triples,
     *,
     base: str = DEFAULT_BASE,
     graphs: list[str] | None = None,
@@ -761,11 +762,11 @@ def _as_written(work: ox.Store, check: _Check, result: ShaclResult) -> ShaclResu
 
 
 def validate_fast(
-    data: Graph | ox.Store, *, base: str = DEFAULT_BASE, graphs: list[str] | None = None
+    data: Graph | ox.Store | Triples, *, base: str = DEFAULT_BASE, graphs: list[str] | None = None
 ) -> ValidationReport:
     """Validate like :func:`kg.validate.validate`, with SPARQL queries instead of pySHACL.
 
-    ``data`` is an rdflib graph, or an Oxigraph store whose named ``graphs`` (all of its graphs when
+    ``data`` is an rdflib graph, a set of triples, or an Oxigraph store whose named ``graphs`` (all of its graphs when
     not given) together form the data. The ontology always comes from the project's ontology file.
     """
     results = shacl_results(data, base=base, graphs=graphs)
@@ -789,12 +790,14 @@ def validate_fast(
 
 
 def _details(
-    data: Graph | ox.Store, graphs: list[str] | None, focuses: set[Node]
+    data: Graph | ox.Store | Triples, graphs: list[str] | None, focuses: set[Node]
 ) -> dict[Node, tuple[tuple[str, ...], str | None]]:
     """For each focus node: the articles it came from, and the sentence quoted for it."""
     if not focuses:
         return {}
     found: dict[Node, tuple[tuple[str, ...], str | None]] = {}
+    if not isinstance(data, (Graph, ox.Store)):
+        data = as_graph({t for t in data if t[0] in focuses and t[1] in (CTKG.source, CTKG.mentionedIn, CTKG.evidence)})
     if isinstance(data, Graph):
         for focus in focuses:
             articles = tuple(sorted(_article_id(a) for a in data.objects(focus, CTKG.source))) or tuple(

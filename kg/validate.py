@@ -15,6 +15,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from kg.iri import DEFAULT_BASE
 from kg.resources import data_path
+from kg.triples import Triples, as_graph
 from kg.vocab import CTKG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -71,14 +72,14 @@ def shapes_graph(base: str = DEFAULT_BASE) -> Graph:
 VALIDATORS = ("sparql", "pyshacl")
 
 
-def check(data: Graph, *, base: str = DEFAULT_BASE, validator: str = "sparql") -> ValidationReport:
+def check(data: Graph | Triples, *, base: str = DEFAULT_BASE, validator: str = "sparql") -> ValidationReport:
     """Validate with the shapes compiled to SPARQL (fast), or with pyshacl (the reference semantics)."""
     if validator == "sparql":
         from kg.shacl_sparql import validate_fast
 
         return validate_fast(data, base=base)
     if validator == "pyshacl":
-        return validate(data, base=base)
+        return validate(as_graph(data), base=base)
     raise ValueError(f"unknown validator {validator!r}; use one of {', '.join(VALIDATORS)}")
 
 

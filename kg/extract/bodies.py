@@ -154,7 +154,7 @@ def body_entity(name: BodyName, sentence: int) -> Entity:
 # ------------------------------------------------------------------ government bodies
 
 
-_POSSESSIVE = re.compile(r"<state(\d+)>'s\s+(?:own\s+)?$")
+_POSSESSIVE = re.compile(r"<state(\d+)>'s?\s+(?:own\s+)?$")  # "Peru's", "the Bahamas'"
 _ADJACENT = re.compile(r"<state(\d+)>\s+$")
 _COORDINATED = re.compile(r"<state(\d+)>\s+and\s+(?:the\s+)?<state(\d+)>\s+$")
 _OF_STATE = re.compile(r"^\s+(?:of|for)\s+(?:the\s+)?<state(\d+)>")
@@ -162,7 +162,7 @@ _FOLLOWED = re.compile(r"^\s+<state(\d+)>")
 _IN_STATE = re.compile(r"^\s+(?:in|to)\s+(?:the\s+)?<state(\d+)>")
 
 
-_SIDE = re.compile(r"<state(\d+)>(?:'s)?\s+(?:delegation|side|team)\b")
+_SIDE = re.compile(r"<state(\d+)>(?:'s?)?\s+(?:delegation|side|team)\b")
 _WORDS = r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*"
 # The rest of a long official name: "Ministry of Interior and National Administration",
 # "Ministry of Foreign Affairs, Migration and Tunisians Abroad".

@@ -267,6 +267,10 @@ def _state_after(sitting: Sitting) -> str | None:
     return None
 
 
+# "Peru's delegation", "the Bahamas' delegation" (a plural name takes the apostrophe alone), "Peru was led by"
+_SIDE_AFTER = re.compile(r"(?:'s?)?\s+(?:delegation|side|team)\b|\s+(?:was|were)\s+(?:represented|led|headed)\s+by\b")
+
+
 def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
     """Positions and keys of "Peru's delegation", "the Chilean side", "the Peruvian and the U.S. delegations"."""
     markers: list[tuple[int, str]] = []
@@ -274,7 +278,7 @@ def _side_markers(view: View, gaz: Gazetteer) -> list[tuple[int, str]]:
     base = view.sentence.start
     for i, mention in enumerate(mentions):
         after = view.text[mention.end - base :]
-        if re.match(r"(?:'s)?\s+(?:delegation|side|team)\b|\s+(?:was|were)\s+(?:represented|led|headed)\s+by\b", after):
+        if _SIDE_AFTER.match(after):
             markers.append((mention.start - base, mention.key))
         elif i + 1 < len(mentions):
             nxt = mentions[i + 1]
