@@ -37,6 +37,15 @@ def test_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
     assert "unknown output format '.xyz'" in result.stderr
 
 
+def test_a_store_without_a_folder_name_is_a_usage_error(tmp_path: Path) -> None:
+    for bad in ("", ".", ".."):
+        result = run_kg("build", "data/articles", "--store", bad, "-o", str(tmp_path / "kg.ttl"), "-q")
+        assert result.returncode == 2, bad
+        assert f"{bad!r} is not a store's folder" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "kg.ttl").exists()
+
+
 def test_missing_input_is_named(tmp_path: Path) -> None:
     result = run_kg("build", str(tmp_path / "nowhere"), "-o", str(tmp_path / "kg.ttl"), "-q")
     assert result.returncode == 2
