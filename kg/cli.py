@@ -31,6 +31,10 @@ def store_path(text: str) -> str:
     return text
 
 
+def _store_option(parser: argparse.ArgumentParser, what: str = "the store") -> None:
+    parser.add_argument("--store", type=store_path, default=DEFAULT_STORE, help=f"{what} (default: {DEFAULT_STORE})")
+
+
 def _progress(enabled: bool) -> tuple[Any, Progress | None]:
     """A progress callback drawing a bar on a terminal, and silent otherwise."""
     if not enabled or not sys.stderr.isatty():
@@ -348,12 +352,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
-    build.add_argument(
-        "--store",
-        type=store_path,
-        default=DEFAULT_STORE,
-        help=f"the on-disk store to add to (default: {DEFAULT_STORE})",
-    )
+    _store_option(build, "the on-disk store to add to")
     build.add_argument("--rebuild", action="store_true", help="start the store over instead of adding to it")
     build.add_argument(
         "--extra",
@@ -386,7 +385,7 @@ def parser() -> argparse.ArgumentParser:
         help="add the inferred triples (beside the file for single-graph formats)",
     )
     export.add_argument("--include", metavar="WHAT", help="also write: ontology, reference (comma-separated)")
-    export.add_argument("--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    _store_option(export)
     export.set_defaults(run=cmd_export)
 
     query = commands.add_parser(
@@ -398,7 +397,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
     query.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"], help="output format")
     query.add_argument("--list", action="store_true", help="list the queries with their titles and parameters")
-    query.add_argument("--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    _store_option(query)
     query.set_defaults(run=cmd_query)
 
     drop = commands.add_parser(
@@ -408,7 +407,7 @@ def parser() -> argparse.ArgumentParser:
     )
     drop.add_argument("articles", nargs="+", metavar="ARTICLE", help="article names, e.g. 000_f64cd4f113bb4fca")
     drop.add_argument("--reason", action="store_true", help="recompute the inferred triples too")
-    drop.add_argument("--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})")
+    _store_option(drop)
     drop.set_defaults(run=cmd_remove)
 
     evaluate = commands.add_parser(
@@ -440,9 +439,7 @@ def parser() -> argparse.ArgumentParser:
     loading.add_argument("--update-endpoint", metavar="URL", help="SPARQL update endpoint (default: from --endpoint)")
     loading.add_argument("--chunk", type=int, default=20_000, metavar="N", help="triples per request (default: 20000)")
     loading.add_argument("--retries", type=int, default=3, metavar="N", help="retries of a failed request (default: 3)")
-    loading.add_argument(
-        "--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})"
-    )
+    _store_option(loading)
     loading.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     loading.set_defaults(run=cmd_load)
 
@@ -467,9 +464,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="refuse answers larger than this with HTTP 413, 0 for no limit (default: 50000000)",
     )
-    serving.add_argument(
-        "--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})"
-    )
+    _store_option(serving)
     serving.set_defaults(run=cmd_serve)
 
     analysis = commands.add_parser(
@@ -483,9 +478,7 @@ def parser() -> argparse.ArgumentParser:
         "-o", "--output", default="out/analysis", metavar="DIR", help="output folder (default: out/analysis)"
     )
     analysis.add_argument("--top", type=int, default=10, metavar="N", help="rows per ranking (default: 10)")
-    analysis.add_argument(
-        "--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})"
-    )
+    _store_option(analysis)
     analysis.set_defaults(run=cmd_analyze)
 
     pictures = commands.add_parser(
@@ -496,9 +489,7 @@ def parser() -> argparse.ArgumentParser:
         "time, attacks marked).",
     )
     pictures.add_argument("-o", "--output", default="out/viz", metavar="DIR", help="output folder (default: out/viz)")
-    pictures.add_argument(
-        "--store", type=store_path, default=DEFAULT_STORE, help=f"the store (default: {DEFAULT_STORE})"
-    )
+    _store_option(pictures)
     pictures.set_defaults(run=cmd_viz)
 
     documentation = commands.add_parser(
