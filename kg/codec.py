@@ -12,6 +12,7 @@ import hashlib
 import json
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -34,22 +35,38 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(model))
 
 
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
+Decoder = Callable[[Any], Any]
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+@cache
+def _decoder(hint: Any) -> Decoder:
+    """A function that turns the JSON of a value of type ``hint`` back into it, made once per type
+    (working the types out again for every value took most of the time of reading a large store)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _decode(inner[0], value) if inner else value
+        return _decoder(inner[0]) if inner else _keep
     if origin is tuple:
-        return tuple(_decode(args[0], v) for v in value)
+        item = _decoder(args[0])
+        if item is _keep:
+            return lambda value: None if value is None else tuple(value)
+        return lambda value: None if value is None else tuple(item(v) for v in value)
     if hint is dt.date:
-        return dt.date.fromisoformat(value)
+        return lambda value: None if value is None else dt.date.fromisoformat(value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        return hint(**{name: _decode(hints[name], v) for name, v in value.items() if name in hints})
-    return value
+        fields = {name: _decoder(field) for name, field in _hints(hint).items()}
+
+        def record(value: Any) -> Any:
+            if value is None:
+                return None
+            return hint(**{name: fields[name](v) for name, v in value.items() if name in fields})
+
+        return record
+    return _keep
 
 
 def dumps(extraction: model.Extraction) -> str:
@@ -57,7 +74,7 @@ def dumps(extraction: model.Extraction) -> str:
 
 
 def loads(text: str) -> model.Extraction:
-    result = _decode(model.Extraction, json.loads(text))
+    result = _decoder(model.Extraction)(json.loads(text))
     assert isinstance(result, model.Extraction)
     return result
 

@@ -133,6 +133,11 @@ class Location:
             return None
         return Manifest.from_json((live / MANIFEST).read_text(encoding="utf-8"))
 
+    def extractions(self) -> Path | None:
+        """The folder of the live generation's extraction records, if there is a store."""
+        live = self.live()
+        return live / EXTRACTIONS if live is not None else None
+
     def extraction_text(self, article_id: str) -> str | None:
         live = self.live()
         path = live / EXTRACTIONS / f"{article_id}.json" if live else None

@@ -13,11 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg import codec, gazetteer
+from kg import codec
 from kg.build import BuildResult, Options, Progress, extract_all, process, read_articles
 from kg.codec import fingerprint
 from kg.errors import InputError, UsageError
-from kg.extract import extract
 from kg.iri import slug
 from kg.model import Article, Extraction
 from kg.store import Changes, Location, Manifest, commit, digest, quads_of
@@ -48,28 +47,31 @@ def _build(
             f"the store at {location.path} uses the base {manifest.base}; give that --base or use --rebuild"
         )
     reuse = manifest is not None and manifest.fingerprint == fingerprint()
-    extractions: dict[str, Extraction] = {}
-    extracted: list[str] = []
+    cache = location.extractions()
     given = {a.id for a in articles}
-    if manifest is not None:
-        for article_id in sorted(set(manifest.articles) - given):
-            cached = location.extraction_text(article_id)
-            if cached is not None:
-                previous = codec.loads(cached)
-                extractions[article_id] = previous if reuse else extract(previous.article, gazetteer.load())
-                if not reuse:
-                    extracted.append(article_id)
     pending: list[Article] = []
+    kept: list[str] = []  # given, and in the store as they are
     for article in articles:
         known = manifest.articles.get(article.id) if manifest is not None else None
-        cached = location.extraction_text(article.id) if reuse and known else None
-        if cached is not None and known is not None and known.get("hash") == article.content_hash:
-            extractions[article.id] = codec.loads(cached)
+        if reuse and known and known.get("hash") == article.content_hash and _cached(cache, article.id) is not None:
+            kept.append(article.id)
         else:
             pending.append(article)
     if not pending and _nothing_to_do(manifest, given, options, reuse=reuse, extra=users):
         assert manifest is not None
         return _unchanged(location, manifest, errors)
+    extractions: dict[str, Extraction] = {}
+    extracted: list[str] = []
+    others = sorted(set(manifest.articles) - given) if manifest is not None else []
+    for article_id in [*others, *kept]:
+        record = _cached(cache, article_id)
+        if record is None:
+            continue
+        previous = codec.loads(record.read_text(encoding="utf-8"))
+        if reuse:
+            extractions[article_id] = previous
+        else:  # the extractor changed: the article is read again, from the text kept in its record
+            pending.append(previous.article)
     stream = extract_all(pending, workers=options.workers, scheduler=options.scheduler)
     for number, extraction in enumerate(stream, start=1):
         extractions[extraction.article.id] = extraction
@@ -79,6 +81,11 @@ def _build(
     result = process(list(extractions.values()), errors, extracted, options, extra=users, progress=progress)
     _store(result, location, manifest, options, fresh=rebuild or manifest is None)
     return result
+
+
+def _cached(folder: Path | None, article_id: str) -> Path | None:
+    path = folder / f"{article_id}.json" if folder is not None else None
+    return path if path is not None and path.exists() else None
 
 
 def _nothing_to_do(

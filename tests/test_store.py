@@ -53,6 +53,21 @@ def test_nothing_changed_nothing_extracted_store_unchanged(tmp_path: Path) -> No
     assert quads(store) == before
 
 
+def test_a_new_extractor_reads_every_article_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records made by another version of the extractor are not trusted: all articles are extracted
+    again, those not given from the text kept in their records, and the store equals a fresh build."""
+    third = tmp_path / "third.txt"
+    shutil.copy(CASES[0], third)
+    store, fresh = tmp_path / "a" / "store", tmp_path / "b" / "store"
+    build([SEEDS], store=store)
+    monkeypatch.setattr("kg.update.fingerprint", lambda: "another-extractor")
+    again = build([third], store=store)
+    assert sorted(again.extracted) == ["000_f64cd4f113bb4fca", "001_b6261880fc0833ac", "third"]
+    assert Location(store).manifest().fingerprint == "another-extractor"  # type: ignore[union-attr]
+    build([SEEDS, third], store=fresh)
+    assert quads(store) == quads(fresh)
+
+
 def test_changing_one_article_rewrites_only_its_graph_and_what_it_links(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder)
