@@ -22,13 +22,16 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import KgError
+from kg.triples import graph_triples
 
 DATABASE = "oxigraph"
 EXTRACTIONS = "extractions"
@@ -88,19 +91,35 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def quads_of(graph: Graph, name: str) -> Iterator[ox.Quad]:
-    return _quads(iter(graph), name)
+def quads_of(graph: Graph, name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
+    return _quads(graph_triples(graph), name, memo)
 
 
-def _quads(triples: Iterable[tuple], name: str) -> Iterator[ox.Quad]:
+def _quads(triples: Iterable[tuple], name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
+    """The triples as quads of the named graph; ``memo`` keeps converted terms (most recur) across calls."""
     target = ox.NamedNode(name)
-    for s, p, o in triples:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), target)  # type: ignore[arg-type]
+    known: dict[Node, Any] = {} if memo is None else memo
+    for triple in triples:
+        terms = []
+        for term in triple:
+            converted = known.get(term)
+            if converted is None:
+                converted = known[term] = to_ox(term)
+            terms.append(converted)
+        yield ox.Quad(terms[0], terms[1], terms[2], target)  # type: ignore[arg-type]
 
 
-def digest(graph: Graph) -> str:
+def digest(graph: Graph, memo: dict[Node, str] | None = None) -> str:
     """Order-free digest of a graph without blank nodes: equal content, equal digest."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    known: dict[Node, str] = {} if memo is None else memo
+
+    def n3(term: Node) -> str:
+        text = known.get(term)
+        if text is None:
+            text = known[term] = term.n3()
+        return text
+
+    lines = sorted(f"{n3(s)} {n3(p)} {n3(o)}" for s, p, o in graph_triples(graph))
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -214,26 +233,33 @@ def commit(location: Location, changes: Changes) -> Path:
             graph = ox.NamedNode(name)
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
-        for name, content in sorted(changes.put.items()):
-            store.add_graph(ox.NamedNode(name))
-            store.extend(quads_of(content, name))
-        for name, make in sorted(changes.lazy.items()):
-            store.add_graph(ox.NamedNode(name))
-            store.extend(_quads(make(), name))
-        for name, file in sorted(changes.files.items()):
-            # the staging copy is private until it is swapped in, so a bulk load needs no transaction
-            store.add_graph(ox.NamedNode(name))
+        for name in sorted({*changes.put, *changes.lazy, *changes.files}):
+            store.add_graph(ox.NamedNode(name))  # so that a graph left empty is still there
+        # the staging copy is private until it is swapped in, so bulk writes need no transaction
+        memo: dict[Node, Any] = {}
+        store.bulk_extend(
+            chain(
+                (quad for name, content in sorted(changes.put.items()) for quad in quads_of(content, name, memo)),
+                (quad for name, make in sorted(changes.lazy.items()) for quad in _quads(make(), name, memo)),
+            )
+        )
+        for _name, file in sorted(changes.files.items()):
             store.bulk_load(path=str(file()), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         for article_id in changes.forget:
             (staging / EXTRACTIONS / f"{article_id}.json").unlink(missing_ok=True)
+        written = [staging / MANIFEST]
         for article_id, text in changes.extractions.items():
             path = staging / EXTRACTIONS / f"{article_id}.json"
             path.unlink(missing_ok=True)  # a hard link to the old generation's file: replace, never write through
             path.write_text(text, encoding="utf-8")
+            written.append(path)
         (staging / MANIFEST).write_text(changes.manifest.to_json(), encoding="utf-8")
-        _fsync_tree(staging)
+        # the records linked from the live generation are on disk already: sync what this update wrote
+        _fsync_files([*written, *(p for p in (staging / DATABASE).rglob("*") if p.is_file())])
+        for folder in (staging / DATABASE, staging / EXTRACTIONS, staging):
+            _fsync_dir(folder)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -260,12 +286,10 @@ def _collect_garbage(location: Location, *, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _fsync_tree(path: Path) -> None:
-    for file in path.rglob("*"):
-        if file.is_file():
-            with open(file, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(path)
+def _fsync_files(files: Iterable[Path]) -> None:
+    for file in files:
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
 
 
 def _fsync_dir(path: Path) -> None:

@@ -163,8 +163,9 @@ def _changes(
         new.graphs[reference_name] = stamp
         if old_graphs.get(reference_name) != stamp:
             changes.files[reference_name] = _reference_file(result.base)
+    terms: dict = {}  # the text of each term, shared by the graphs' digests
     for name, graph in wanted.items():
-        value = digest(graph)
+        value = digest(graph, terms)
         new.graphs[name] = value
         if old_graphs.get(name) != value:
             if options.shards is None:
