@@ -85,7 +85,7 @@ _COMPONENT = {
     SH["or"]: SH.OrConstraintComponent,
 }
 
-_PLACEHOLDER = re.compile(r"@@(CLASSES|BAD) ([^@]*)@@")
+_PLACEHOLDER = re.compile(r"@@(CLASSES|TYPED|BAD) ([^@]*)@@")
 
 
 class UnsupportedShapeError(KgError):
@@ -203,8 +203,8 @@ class _Compiler:
     def ok(self, parameter: URIRef, argument: Node, v: str, shape: Node) -> str:
         """A SPARQL expression that is true (never an error) when the value ``v`` passes."""
         if parameter == SH["class"]:
-            t = self.fresh()
-            return f"EXISTS {{ VALUES {t} {{ @@CLASSES {_iri(argument)}@@ }} {v} {_RDF_TYPE} {t} }}"
+            # one pattern per class: Oxigraph runs EXISTS { VALUES ... } thirty times slower
+            return f"EXISTS {{ @@TYPED {v} {_iri(argument)}@@ }}"
         if parameter == SH.datatype:
             return self.ok_datatype(cast(URIRef, argument), v)
         if parameter == SH.nodeKind:
@@ -621,6 +621,9 @@ def _render(template: str, below: dict[str, set[str]], bad: dict[str, list[str]]
             for iri in argument.split():
                 classes |= _closure(iri[1:-1], below)
             return " ".join(f"<{c}>" for c in sorted(classes))
+        if kind == "TYPED":
+            var, iri = argument.split()
+            return " UNION ".join(f"{{ {var} {_RDF_TYPE} <{c}> }}" for c in sorted(_closure(iri[1:-1], below)))
         datatype, var = argument.split()
         terms = bad.get(datatype, [])
         return " || ".join(f"sameTerm({var}, {t})" for t in terms) if terms else "false"
