@@ -26,7 +26,7 @@ from kg.iri import DEFAULT_BASE
 from kg.link import Linked, link
 from kg.mapping import Minter, article_triples, entity_triples, referenced_keys
 from kg.model import Article, Extraction
-from kg.triples import Triple, union
+from kg.triples import Triple, as_graph
 from kg.validate import ValidationReport
 from kg.validate import check as check_graph
 
@@ -56,8 +56,8 @@ class BuildResult:
     extractions: list[Extraction]
     errors: list[InputError]
     linked: Linked
-    article_graphs: dict[str, Graph]
-    entities: Graph
+    article_graphs: dict[str, frozenset[Triple]]  # one named graph per article, as a set of triples
+    entities: frozenset[Triple]
     report: ValidationReport | None = None
     inferred: Graph | None = None
     clashes: list[str] = field(default_factory=list)
@@ -78,18 +78,14 @@ class BuildResult:
         """All articles' statements and the entities graph, merged (once: treat it as read-only)."""
         key = (id(self.article_graphs), id(self.entities), len(self.article_graphs), len(self.entities))
         if self._merged is None or self._merged[0] != key:
-            merged = Graph()
-            for graph in self.article_graphs.values():
-                merged += graph
-            merged += self.entities
-            self._merged = (key, merged)
+            self._merged = (key, as_graph(self.triples()))
         return self._merged[1]
 
     def triples(self) -> frozenset[Triple]:
         """The same triples as :meth:`asserted`, as a plain set: much cheaper to make for many articles."""
         key = (id(self.article_graphs), id(self.entities), len(self.article_graphs), len(self.entities))
         if self._triples is None or self._triples[0] != key:
-            self._triples = (key, union([*self.article_graphs.values(), self.entities]))
+            self._triples = (key, frozenset().union(*self.article_graphs.values(), self.entities))
         return self._triples[1]
 
     def summary(self) -> str:
@@ -158,21 +154,19 @@ def read_articles(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Inp
     return articles, errors
 
 
-def assemble(extractions: list[Extraction], *, base: str = DEFAULT_BASE) -> tuple[Linked, dict[str, Graph], Graph]:
+def assemble(
+    extractions: list[Extraction], *, base: str = DEFAULT_BASE
+) -> tuple[Linked, dict[str, frozenset[Triple]], frozenset[Triple]]:
     """Link all extractions and map each article to its graph, plus the shared entities graph."""
     mint = Minter(base)
     linked = link(extractions)
-    graphs: dict[str, Graph] = {}
+    graphs: dict[str, frozenset[Triple]] = {}
     keys: set[str] = set()
     for ex in extractions:
-        graph = Graph()
-        for triple in article_triples(ex, linked, mint):
-            graph.add(triple)
+        graph = frozenset(article_triples(ex, linked, mint))
         graphs[ex.article.id] = graph
         keys |= referenced_keys(graph, mint)
-    entities = Graph()
-    for triple in entity_triples(keys, extractions, linked, gazetteer.load(), mint):
-        entities.add(triple)
+    entities = frozenset(entity_triples(keys, extractions, linked, gazetteer.load(), mint))
     return linked, graphs, entities
 
 
@@ -239,11 +233,10 @@ def _drop_failing(result: BuildResult, options: Options) -> None:
     report = result.report
     assert report is not None
     failing = set()
+    subjects = {article_id: {s for s, _p, _o in graph} for article_id, graph in result.article_graphs.items()}
     for violation in report.violations:
         node = URIRef(violation.focus)
-        for article_id, graph in result.article_graphs.items():
-            if (node, None, None) in graph:
-                failing.add(article_id)
+        failing |= {article_id for article_id, nodes in subjects.items() if node in nodes}
     kept = [ex for ex in result.extractions if ex.article.id not in failing]
     result.excluded = sorted(failing)
     result.linked, result.article_graphs, result.entities = assemble(kept, base=result.base)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 
+from kg.triples import as_graph
 from kg.vocab import CTKG
 
 CATEGORIES = ("states", "officials", "organisations", "threat_groups", "meetings", "attacks", "threatens")
@@ -503,7 +504,7 @@ def evaluate(articles: list[object], gold_dir: object, *, base: str | None = Non
             missing.append(article.path)
             continue
         _, graphs, entities = assemble([ex], base=base)
-        graph = graphs[article.id] + entities
+        graph = as_graph(graphs[article.id] | entities)
         scores = score_article(graph, Minter(base).article(article.id), load_gold(gold_file))
         per_article[article.id] = scores
         for name, value in scores.items():
@@ -516,10 +517,7 @@ def evaluate(articles: list[object], gold_dir: object, *, base: str | None = Non
     corpus_file = gold_root / "corpus.yaml"
     if corpus_file.exists() and extractions:
         _, graphs, entities = assemble(extractions, base=base)
-        merged = Graph()
-        for graph in graphs.values():
-            merged += graph
-        merged += entities
+        merged = as_graph(frozenset().union(*graphs.values(), entities))
         evaluation.corpus_checks = check_corpus(merged, load_gold(corpus_file))
     return evaluation
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from kg.gazetteer import City, Gazetteer
 from kg.iri import DEFAULT_BASE
@@ -27,13 +28,19 @@ class Minter:
     base: str = DEFAULT_BASE
 
     def __call__(self, key: str) -> URIRef:
-        return URIRef(self.base + key)
+        return _term(self.base + key)
 
     def article(self, article_id: str) -> URIRef:
         return URIRef(f"{self.base}article/{article_id}")
 
     def graph(self, name: str) -> URIRef:
         return URIRef(f"{self.base}graph/{name}")
+
+
+@lru_cache(maxsize=1 << 18)
+def _term(iri: str) -> URIRef:
+    """One term per IRI: the same things recur in every article's triples."""
+    return URIRef(iri)
 
 
 def date_literal(value: PartialDate) -> Literal:
@@ -143,7 +150,7 @@ def article_triples(ex: Extraction, linked: Linked, mint: Minter) -> Iterator[Tr
         yield mint(threat.group), CTKG.threatens, mint(threat.state)
 
 
-def referenced_keys(graph: Graph, mint: Minter) -> set[str]:
+def referenced_keys(graph: Iterable[Triple], mint: Minter) -> set[str]:
     base = mint.base
     keys = set()
     for s, _, o in graph:

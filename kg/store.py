@@ -31,7 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.triples import graph_triples
+from kg.triples import Triples, graph_triples
 
 DATABASE = "oxigraph"
 EXTRACTIONS = "extractions"
@@ -91,8 +91,8 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def quads_of(graph: Graph, name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
-    return _quads(graph_triples(graph), name, memo)
+def quads_of(graph: Graph | Triples, name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
+    return _quads(graph_triples(graph) if isinstance(graph, Graph) else graph, name, memo)
 
 
 def _quads(triples: Iterable[tuple], name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
@@ -109,7 +109,7 @@ def _quads(triples: Iterable[tuple], name: str, memo: dict[Node, Any] | None = N
         yield ox.Quad(terms[0], terms[1], terms[2], target)  # type: ignore[arg-type]
 
 
-def digest(graph: Graph, memo: dict[Node, str] | None = None) -> str:
+def digest(graph: Graph | Triples, memo: dict[Node, str] | None = None) -> str:
     """Order-free digest of a graph without blank nodes: equal content, equal digest."""
     known: dict[Node, str] = {} if memo is None else memo
 
@@ -119,7 +119,8 @@ def digest(graph: Graph, memo: dict[Node, str] | None = None) -> str:
             text = known[term] = term.n3()
         return text
 
-    lines = sorted(f"{n3(s)} {n3(p)} {n3(o)}" for s, p, o in graph_triples(graph))
+    triples = graph_triples(graph) if isinstance(graph, Graph) else graph
+    lines = sorted(f"{n3(s)} {n3(p)} {n3(o)}" for s, p, o in triples)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -196,7 +197,7 @@ class Changes:
     """What an update writes: whole graphs replaced or dropped, cache files, and the new manifest."""
 
     manifest: Manifest
-    put: dict[str, Graph] = field(default_factory=dict)
+    put: dict[str, Graph | Triples] = field(default_factory=dict)
     lazy: dict[str, Callable[[], Iterable[tuple]]] = field(default_factory=dict)  # graphs made while writing
     files: dict[str, Callable[[], Path]] = field(default_factory=dict)  # graphs bulk-loaded from N-Quads files
     drop: set[str] = field(default_factory=set)

@@ -20,6 +20,7 @@ from kg.errors import InputError, UsageError
 from kg.iri import slug
 from kg.model import Article, Extraction
 from kg.store import Changes, Location, Manifest, commit, digest, quads_of
+from kg.triples import Triples
 from kg.userdata import read_user_rdf
 
 
@@ -117,7 +118,7 @@ def _unchanged(location: Location, manifest: Manifest, errors: list[InputError])
     )
     from kg.link import Linked
 
-    return BuildResult(manifest.base, [], errors, Linked(), {}, Graph(), unchanged=summary)
+    return BuildResult(manifest.base, [], errors, Linked(), {}, frozenset(), unchanged=summary)
 
 
 def _store(
@@ -146,7 +147,7 @@ def _changes(
     new = Manifest(result.base, fingerprint())
     changes = Changes(new, fresh=fresh)
     old_graphs = dict(manifest.graphs) if manifest is not None and not fresh else {}
-    wanted: dict[str, Graph] = {str(mint.graph(f"article/{i}")): g for i, g in result.article_graphs.items()}
+    wanted: dict[str, Graph | Triples] = {str(mint.graph(f"article/{i}")): g for i, g in result.article_graphs.items()}
     wanted[str(mint.graph("entities"))] = result.entities
     if result.inferred is not None:
         wanted[str(mint.graph("inferred"))] = result.inferred
@@ -183,7 +184,7 @@ def _changes(
     return changes
 
 
-def _shard(folder: Path, name: str, graph: Graph) -> Callable[[], Path]:
+def _shard(folder: Path, name: str, graph: Graph | Triples) -> Callable[[], Path]:
     """Write one named graph as an N-Quads shard (for a bulk load here, or ``kg load`` elsewhere)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name.rstrip("/").rsplit("/graph/", 1)[-1].replace("/", "--") + ".nq")
