@@ -142,9 +142,18 @@ def oxigraph_load(ntriples: Path, workdir: Path) -> dict[str, object]:
             server.kill()
 
 
-def baseline(step: str, turtle: Path, limit: float, *, also: Path | None = None, budget: float) -> dict[str, object]:
+def baseline(
+    step: str,
+    turtle: Path,
+    limit: float,
+    *,
+    also: Path | None = None,
+    budget: float,
+    params: dict[str, str] | None = None,
+) -> dict[str, object]:
     """Run one baseline step in a subprocess; kill it at ``budget`` seconds; keep what it reported."""
     command = [sys.executable, "-m", "bench.baseline", step, str(turtle), "--limit", str(limit)]
+    command += ["--params", json.dumps(params or {})]
     if also is not None:
         command += ["--also", str(also)]
     figures: dict[str, object] = {}
@@ -166,10 +175,37 @@ def baseline(step: str, turtle: Path, limit: float, *, also: Path | None = None,
     return figures
 
 
-def kg_query(store: Path, name: str, limit: float) -> float | None:
-    """The median of 5 runs of a library query in a subprocess, or None when they pass ``limit`` seconds."""
-    command = [sys.executable, "-m", "bench.baseline", "kg-query", f"{store}::{name}"]
+_MOST = "SELECT ?v WHERE {{ ?m {} ?x . ?x rdfs:label ?v }} GROUP BY ?v ORDER BY DESC(COUNT(*)) ?v LIMIT 1"
+BUSIEST = {
+    # a parameter's value for the benchmark: the entity with the most facts of its kind (the slowest lookup)
+    "state": _MOST.format("ctkg:participant"),
+    "official": _MOST.format("ctkg:headOfDelegation"),
+    "body": _MOST.format("ctkg:meetingOf"),
+}
+
+
+def busiest(store: Path) -> dict[str, str]:
+    """Values for the queries' parameters that the generated corpus holds: the busiest state,
+    official and body (the seed's defaults are not in it, and a lookup of nothing says little)."""
+    from kg.store import Location
+
+    db = Location(store).open()
+    prefixes = "PREFIX ctkg: <https://w3id.org/ctkg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    values: dict[str, str] = {}
+    for name, query in BUSIEST.items():
+        for row in db.query(prefixes + query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            values[name] = row["v"].value
+    if "official" in values:
+        values["entity"] = values["official"]
+    return values
+
+
+def kg_query(store: Path, name: str, limit: float, params: dict[str, str]) -> tuple[float | None, int | None]:
+    """The median of 5 runs of a library query in a subprocess (None when they pass ``limit`` seconds),
+    and the number of rows it gave."""
+    command = [sys.executable, "-m", "bench.baseline", "kg-query", f"{store}::{name}", "--params", json.dumps(params)]
     times: list[float] = []
+    rows: int | None = None
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
         try:
@@ -178,8 +214,10 @@ def kg_query(store: Path, name: str, limit: float) -> float | None:
             process.kill()
             process.wait()
         out.seek(0)
-        times = [json.loads(line)["seconds"] for line in out if line.startswith("{")]
-    return statistics.median(times) if len(times) == 5 else None
+        records = [json.loads(line) for line in out if line.startswith("{")]
+        times = [r["seconds"] for r in records]
+        rows = records[-1].get("rows") if records else None
+    return (statistics.median(times) if len(times) == 5 else None), rows
 
 
 def median_of(runs: int, action: Callable[[], object]) -> float:
@@ -246,9 +284,13 @@ def bench_one(
     del result
 
     queries: dict[str, float | None] = {}
+    rows: dict[str, int | None] = {}
+    params = busiest(store)
     for name in library():
-        queries[name] = kg_query(store, name, query_limit)
+        queries[name], rows[name] = kg_query(store, name, query_limit, params)
     figures["queries"] = queries
+    figures["query_rows"] = rows
+    figures["query_params"] = params
     figures["query_limit"] = query_limit
     log(f"N={n}: queries done")
 
@@ -278,7 +320,9 @@ def bench_one(
         got = baseline(step, turtle, limit, budget=parse_time * 1.5 + limit + 30)
         base[step] = got.get(step)
         log(f"N={n}: baseline {step}: {base[step]}")
-    got = baseline("queries", turtle, limit, also=inferred, budget=parse_time * 3 + limit * len(queries) + 60)
+    got = baseline(
+        "queries", turtle, limit, also=inferred, budget=parse_time * 3 + limit * len(queries) + 60, params=params
+    )
     base["queries"] = {name: got.get(f"query:{name}") for name in queries}
     base["query_errors"] = got.get("errors", {})
     figures["baseline"] = base
@@ -329,12 +373,14 @@ def table(figures: dict[str, object]) -> str:
         ),
         ("whole build (kg build --reason)", fmt(figures["build_total"]), "", ""),
     ]
+    counts: dict = figures.get("query_rows", {})  # type: ignore[assignment]
     for name, seconds in figures["queries"].items():  # type: ignore[attr-defined]
         theirs_q = base["queries"].get(name)
         failed = f"query:{name}" in base.get("query_errors", {})
         ours_q = fmt(seconds) if seconds is not None else f"> {float(figures['query_limit']) / 5:.0f} s"
         shown = "error" if failed else theirs(theirs_q)
-        rows.append((f"query {name} (median of 5)", ours_q, shown, "-" if failed else ratio(seconds, theirs_q, limit)))
+        label = f"query {name} ({counts[name]} rows, median of 5)" if counts.get(name) is not None else f"query {name}"
+        rows.append((label, ours_q, shown, "-" if failed else ratio(seconds, theirs_q, limit)))
     for suffix, seconds in figures["export"].items():  # type: ignore[attr-defined]
         rows.append((f"export {suffix}", fmt(seconds), "", ""))
     load: dict = figures["oxigraph_load"]  # type: ignore[assignment]
@@ -389,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             figures = bench_one(n, args.seed, workdir, args.baseline_limit, args.query_limit, log)
             results["runs"].append(figures)  # type: ignore[attr-defined]
             print(table(figures), flush=True)
+            print(f"query parameters (the busiest of each kind): {figures['query_params']}", flush=True)
             print(flush=True)
             Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"machine: {results['machine']}")

@@ -30,17 +30,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("turtle")
     parser.add_argument("--limit", type=float, default=300.0)
     parser.add_argument("--also", help="a second Turtle file to add before querying (the inferred triples)")
+    parser.add_argument("--params", default="{}", help="JSON: values of the queries' parameters (else their defaults)")
     args = parser.parse_args(argv)
+    params: dict[str, str] = json.loads(args.params)
     if args.step == "kg-query":  # kg's own query over its store: FILE is "STORE::NAME", 5 runs
         from pathlib import Path
 
         from kg.query import library, run
 
         store, name = args.turtle.split("::")
+        query = library()[name]
+        given = {p.name: params[p.name] for p in query.params if p.name in params}
         for _ in range(5):
             start = time.perf_counter()
-            run(library()[name], store=Path(store))
-            say("run", time.perf_counter() - start)
+            result = run(query, store=Path(store), params=given)
+            say("run", time.perf_counter() - start, rows=len(result.rows))
         return 0
     from rdflib import Graph
 
@@ -81,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             graph.parse(args.also, format="turtle")
         signal.signal(signal.SIGALRM, alarm)
         for name, query in library().items():
-            bindings = {p.name: to_rdflib(term(p.default)) for p in query.params}
+            bindings = {p.name: to_rdflib(term(params.get(p.name, p.default))) for p in query.params}
             start = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, args.limit)
             try:
