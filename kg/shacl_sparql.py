@@ -598,18 +598,36 @@ def _closure(cls: str, below: dict[str, set[str]]) -> set[str]:
 
 
 def _ill_typed(work: ox.Store, datatypes: Iterable[URIRef], exact: bool) -> dict[str, list[str]]:
-    """For each datatype, the stored literals of it that pySHACL would call ill-typed, in SPARQL."""
+    """For each datatype, the stored literals of it that pySHACL would call ill-typed, in SPARQL.
+
+    The literals are read in one pass over the store (or its exact copies), not one per datatype.
+    """
+    wanted = {str(d) for d in datatypes}
+    kept = {str(d) for d in wanted if exact and _is_exact_datatype(URIRef(d))}
+    found: dict[str, set[ox.Literal]] = {d: set() for d in wanted}
+    queries = []
+    if kept:
+        queries.append(f"SELECT DISTINCT ?o WHERE {{ GRAPH <{EXACT_GRAPH.value}> {{ ?s ?p ?o }} }}")
+    if wanted - kept:
+        queries.append("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER (isLiteral(?o)) }")
+    for number, query in enumerate(queries):
+        from_exact = bool(kept) and number == 0
+        for row in cast(ox.QuerySolutions, work.query(query)):
+            term = row["o"]
+            if not isinstance(term, ox.Literal):
+                continue
+            datatype = term.datatype.value
+            if from_exact and datatype.startswith(EXACT_DATATYPE):
+                datatype = datatype[len(EXACT_DATATYPE) :]
+                if datatype in kept:
+                    found[datatype].add(term)
+            elif not from_exact and datatype in wanted - kept:
+                found[datatype].add(term)
     bad: dict[str, list[str]] = {}
     with _quiet_rdflib():
-        for datatype in datatypes:
-            if exact and _is_exact_datatype(datatype):
-                stored = f"<{EXACT_DATATYPE}{datatype}>"
-                where = f"GRAPH <{EXACT_GRAPH.value}> {{ ?s ?p ?o }} FILTER (DATATYPE(?o) = {stored})"
-                query = f"SELECT DISTINCT ?o WHERE {{ {where} }}"
-            else:
-                query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && DATATYPE(?o) = <{datatype}>) }}"
-            terms = [row["o"] for row in cast(ox.QuerySolutions, work.query(query))]
-            bad[str(datatype)] = [str(t) for t in terms if not _rdflib_accepts(t.value, datatype)]
+        for datatype in wanted:
+            terms = sorted(found[datatype], key=str)
+            bad[datatype] = [str(t) for t in terms if not _rdflib_accepts(t.value, URIRef(datatype))]
     return bad
 
 
