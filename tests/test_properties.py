@@ -22,6 +22,7 @@ from kg.extract import extract
 from kg.ingest import normalise
 from kg.model import Article
 from kg.store import Location
+from kg.triples import as_graph
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -73,7 +74,7 @@ def test_arbitrary_text_never_crashes_the_extractor(text: str, dated: bool) -> N
 @given(TEXT)
 def test_output_reparses_and_every_iri_is_valid(text: str) -> None:
     _, graphs, entities = assemble([extract(article(text))])
-    graph = graphs["a"] + entities
+    graph = as_graph(graphs["a"] | entities)
     data = graph.serialize(format="nt").encode("utf-8")
     reparsed = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     assert len(reparsed) == len(graph)
