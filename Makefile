@@ -18,13 +18,13 @@ test: $(VENV)/.installed  ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed  ## ruff (lint and format) and mypy
-	$(BIN)/ruff check kg tests scripts
-	$(BIN)/ruff format --check kg tests scripts
+	$(BIN)/ruff check kg tests scripts bench
+	$(BIN)/ruff format --check kg tests scripts bench
 	$(BIN)/mypy kg
 
 format: $(VENV)/.installed
-	$(BIN)/ruff format kg tests scripts
-	$(BIN)/ruff check --fix kg tests scripts
+	$(BIN)/ruff format kg tests scripts bench
+	$(BIN)/ruff check --fix kg tests scripts bench
 
 check: lint test
 
