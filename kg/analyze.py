@@ -11,7 +11,8 @@ Three networks are projected from the store by the SPARQL views of ``queries/pro
 - ``combined``: the cooperation and the state–threat networks together.
 
 For each: degree (number of neighbours) and weighted degree, degree centrality, betweenness
-centrality (unweighted, normalised), communities (Louvain, with a fixed seed so that the same
+centrality (unweighted, normalised; estimated from a fixed sample of 500 sources past 2,000 nodes),
+communities (Louvain, with a fixed seed so that the same
 graph gives the same communities) and connected components; and for all, the activity per year
 (meetings by their date, or their planned date when no date is known; attacks by their date).
 
@@ -44,6 +45,8 @@ NETWORKS = {
 HELD = "https://w3id.org/ctkg/ontology#Held"
 PLANNED = "https://w3id.org/ctkg/ontology#Planned"
 SEED = 0
+EXACT_BETWEENNESS_UP_TO = 2000  # nodes; larger networks get betweenness estimated from a sample
+BETWEENNESS_SAMPLE = 500  # source nodes of that sample
 
 
 # ------------------------------------------------------------------------------ projection
@@ -209,6 +212,7 @@ class Measures:
     ranking: tuple[Score, ...]  # by degree, then weighted degree, betweenness and name
     communities: tuple[tuple[str, ...], ...]  # largest first; members by name
     components: tuple[tuple[str, ...], ...]
+    betweenness_sources: int | None = None  # None: exact; else estimated from paths out of this many nodes
 
 
 def _numbered(groups: Iterable[Iterable[str]], labels: dict[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -227,7 +231,10 @@ def communities(graph: nx.Graph) -> list[set[str]]:
 def measure(name: str, graph: nx.Graph) -> Measures:
     labels = {node: str(data.get("label", node)) for node, data in graph.nodes(data=True)}
     centrality = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    # Exact betweenness costs a shortest-path search from every node; past a few thousand nodes it
+    # takes minutes, so it is estimated from a fixed sample of sources (the same sample every run).
+    sources = BETWEENNESS_SAMPLE if len(graph) > EXACT_BETWEENNESS_UP_TO else None
+    betweenness = nx.betweenness_centrality(graph, k=sources, normalized=True, seed=SEED)
     found = _numbered(communities(graph), labels)
     parts = _numbered(nx.connected_components(graph), labels)
     community_of = {node: i + 1 for i, group in enumerate(found) for node in group}
@@ -256,6 +263,7 @@ def measure(name: str, graph: nx.Graph) -> Measures:
         ranking=tuple(scores),
         communities=found,
         components=parts,
+        betweenness_sources=sources,
     )
 
 
@@ -440,7 +448,12 @@ def tables(analysis: Analysis, *, top: int = 10, name_width: int = 40) -> list[T
     for m in analysis.measures.values():
         result.append(
             Table(
-                f"{m.title}: top {min(top, m.nodes)} of {m.nodes} by degree",
+                f"{m.title}: top {min(top, m.nodes)} of {m.nodes} by degree"
+                + (
+                    f" (betweenness estimated from {m.betweenness_sources} sources)"
+                    if m.betweenness_sources is not None
+                    else ""
+                ),
                 ("#", "name", "class", "degree", "weighted", "centrality", "betweenness", "community"),
                 tuple(
                     (

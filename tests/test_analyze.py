@@ -134,6 +134,27 @@ def test_communities_are_stable() -> None:
     assert sorted(map(sorted, first)) == [["s0", "s1", "s2"], ["s3", "s4", "s5"]]
 
 
+def test_betweenness_of_a_large_network_is_estimated_from_a_fixed_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exact betweenness takes minutes on tens of thousands of nodes: past a size it is sampled,
+    the same way every run, and the tables say so."""
+    nodes = [{"node": f"s{i}", "class": f"{CTKG}State", "label": f"State {i}"} for i in range(12)]
+    cooperation = [{"a": f"s{i}", "b": f"s{i + 1}", "meeting": f"m{i}"} for i in range(11)]  # a path
+    projection = Projection(nodes, cooperation, [], [], [], [], [])
+    exact = analyze_projection(projection)
+    assert exact.measures["cooperation"].betweenness_sources is None
+    assert "estimated" not in tables(exact, top=3)[1].title
+    monkeypatch.setattr("kg.analyze.EXACT_BETWEENNESS_UP_TO", 5)
+    monkeypatch.setattr("kg.analyze.BETWEENNESS_SAMPLE", 6)
+    first = analyze_projection(projection)
+    sampled = first.measures["cooperation"]
+    assert sampled.betweenness_sources == 6
+    assert sampled.ranking == analyze_projection(projection).measures["cooperation"].ranking  # same sample
+    assert "betweenness estimated from 6 sources" in tables(first, top=3)[1].title
+    # on a path the middle lies on the most shortest paths, sampled or not
+    middle = {s.node: s.betweenness for s in sampled.ranking}
+    assert max(middle, key=lambda n: middle[n]) in {"s5", "s6"}
+
+
 def test_projections_are_loaded_by_name() -> None:
     assert {"cooperation-edges", "state-threat-edges", "official-meeting-edges"} <= set(known())
     assert "?aLabel" in query_text("cooperation-edges")
