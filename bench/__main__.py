@@ -157,22 +157,34 @@ def baseline(
     if also is not None:
         command += ["--also", str(also)]
     figures: dict[str, object] = {}
+    records, killed = json_lines(command, budget)
+    if killed:
+        figures["killed"] = True
+    for record in records:
+        figures[record["step"]] = record["seconds"]
+        if record.get("error"):
+            figures.setdefault("errors", {})[record["step"]] = record["error"]  # type: ignore[union-attr]
+    return figures
+
+
+def json_lines(command: list[str], timeout: float) -> tuple[list[dict], bool]:
+    """Run a step in a subprocess, kill it at ``timeout`` seconds, and keep the JSON records it printed
+    until then; also whether it was killed."""
+    killed = False
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
         try:
-            process.wait(timeout=budget)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            figures["killed"] = True
+            killed = True
         out.seek(0)
+        records = []
         for line in out:
             with contextlib.suppress(json.JSONDecodeError):
-                record = json.loads(line)
-                figures[record["step"]] = record["seconds"]
-                if record.get("error"):
-                    figures.setdefault("errors", {})[record["step"]] = record["error"]  # type: ignore[union-attr]
-    return figures
+                records.append(json.loads(line))
+    return records, killed
 
 
 _MOST = "SELECT ?v WHERE {{ ?m {} ?x . ?x rdfs:label ?v }} GROUP BY ?v ORDER BY DESC(COUNT(*)) ?v LIMIT 1"
@@ -204,19 +216,9 @@ def kg_query(store: Path, name: str, limit: float, params: dict[str, str]) -> tu
     """The median of 5 runs of a library query in a subprocess (None when they pass ``limit`` seconds),
     and the number of rows it gave."""
     command = [sys.executable, "-m", "bench.baseline", "kg-query", f"{store}::{name}", "--params", json.dumps(params)]
-    times: list[float] = []
-    rows: int | None = None
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
-        try:
-            process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        out.seek(0)
-        records = [json.loads(line) for line in out if line.startswith("{")]
-        times = [r["seconds"] for r in records]
-        rows = records[-1].get("rows") if records else None
+    records, _killed = json_lines(command, limit)
+    times = [r["seconds"] for r in records]
+    rows = records[-1].get("rows") if records else None
     return (statistics.median(times) if len(times) == 5 else None), rows
 
 

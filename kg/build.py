@@ -67,7 +67,7 @@ class BuildResult:
     generation: Path | None = None
     extra: dict[str, Graph] = field(default_factory=dict)  # users' own RDF, each in a graph of its own
     unchanged: str | None = None  # when nothing had to be done: the store's own summary
-    _merged: tuple[tuple[int, int, int, int], Graph] | None = field(default=None, repr=False)
+    _merged: tuple[frozenset[Triple], Graph] | None = field(default=None, repr=False)
     _triples: tuple[tuple[int, int, int, int], frozenset[Triple]] | None = field(default=None, repr=False)
 
     @property
@@ -76,9 +76,9 @@ class BuildResult:
 
     def asserted(self) -> Graph:
         """All articles' statements and the entities graph, merged (once: treat it as read-only)."""
-        key = (id(self.article_graphs), id(self.entities), len(self.article_graphs), len(self.entities))
-        if self._merged is None or self._merged[0] != key:
-            self._merged = (key, as_graph(self.triples()))
+        triples = self.triples()
+        if self._merged is None or self._merged[0] is not triples:
+            self._merged = (triples, as_graph(triples))
         return self._merged[1]
 
     def triples(self) -> frozenset[Triple]:

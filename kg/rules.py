@@ -38,7 +38,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.triples import Triple, Triples, graph_triples
+from kg.triples import Triple, Triples, graph_triples, reachable
 
 TYPE, SAME_AS, DIFFERENT_FROM, NOTHING = RDF.type, OWL.sameAs, OWL.differentFrom, OWL.Nothing
 NOISE_TYPES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class})
@@ -95,17 +95,6 @@ class Schema:
         return found if found is not None else frozenset((cls,))
 
 
-def _closure(edges: dict[Node, set[Node]], start: Node) -> set[Node]:
-    seen = {start}
-    todo = [start]
-    while todo:
-        for nxt in edges.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
-
-
 def _items(graph: Graph, head: Node) -> list[Node]:
     return list(Collection(graph, head)) if head is not None else []
 
@@ -130,7 +119,7 @@ def compile_schema(graph: Graph) -> Schema:
         sub[c].add(OWL.Thing)
         sub[OWL.Nothing].add(c)
     mentioned = set(sub) | {d for ds in sub.values() for d in ds}
-    supers = {c: frozenset(_closure(sub, c)) for c in mentioned}
+    supers = {c: frozenset(reachable(sub, c)) for c in mentioned}
 
     def up(cs: Iterable[Node]) -> frozenset[Node]:
         out: set[Node] = set()
@@ -144,7 +133,7 @@ def compile_schema(graph: Graph) -> Schema:
     for p, q in graph.subject_objects(OWL.equivalentProperty):
         subprop[p].add(q)
         subprop[q].add(p)
-    superprops = {p: frozenset(_closure(subprop, p) - {p}) for p in list(subprop)}
+    superprops = {p: frozenset(reachable(subprop, p) - {p}) for p in list(subprop)}
     superprops = {p: qs for p, qs in superprops.items() if qs}
 
     domains: dict[Node, set[Node]] = defaultdict(set)

@@ -42,7 +42,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.iri import DEFAULT_BASE
-from kg.triples import Triples, as_graph
+from kg.triples import Triples, as_graph, reachable
 from kg.validate import SH, ValidationReport, Violation, ontology_graph, shapes_graph
 from kg.vocab import CTKG
 
@@ -587,16 +587,6 @@ def _subclasses(work: ox.Store) -> dict[str, set[str]]:
     return below
 
 
-def _closure(cls: str, below: dict[str, set[str]]) -> set[str]:
-    found, todo = {cls}, [cls]
-    while todo:
-        for sub in below.get(todo.pop(), ()):
-            if sub not in found:
-                found.add(sub)
-                todo.append(sub)
-    return found
-
-
 def _ill_typed(work: ox.Store, datatypes: Iterable[URIRef], exact: bool) -> dict[str, list[str]]:
     """For each datatype, the stored literals of it that pySHACL would call ill-typed, in SPARQL.
 
@@ -637,11 +627,11 @@ def _render(template: str, below: dict[str, set[str]], bad: dict[str, list[str]]
         if kind == "CLASSES":
             classes: set[str] = set()
             for iri in argument.split():
-                classes |= _closure(iri[1:-1], below)
+                classes |= reachable(below, iri[1:-1])
             return " ".join(f"<{c}>" for c in sorted(classes))
         if kind == "TYPED":
             var, iri = argument.split()
-            return " UNION ".join(f"{{ {var} {_RDF_TYPE} <{c}> }}" for c in sorted(_closure(iri[1:-1], below)))
+            return " UNION ".join(f"{{ {var} {_RDF_TYPE} <{c}> }}" for c in sorted(reachable(below, iri[1:-1])))
         datatype, var = argument.split()
         terms = bad.get(datatype, [])
         return " || ".join(f"sameTerm({var}, {t})" for t in terms) if terms else "false"

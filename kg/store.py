@@ -158,11 +158,6 @@ class Location:
         live = self.live()
         return live / EXTRACTIONS if live is not None else None
 
-    def extraction_text(self, article_id: str) -> str | None:
-        live = self.live()
-        path = live / EXTRACTIONS / f"{article_id}.json" if live else None
-        return path.read_text(encoding="utf-8") if path and path.exists() else None
-
     def open(self, *, read_only: bool = True) -> ox.Store:
         live = self.live()
         if live is None:

@@ -7,8 +7,9 @@ reasoner only need the triples, so they are given a set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from typing import TypeVar
 
 from rdflib import Graph
 from rdflib.plugins.stores.memory import Memory
@@ -16,6 +17,7 @@ from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
 Triples = AbstractSet[Triple]
+T = TypeVar("T")
 
 
 def graph_triples(graph: Graph) -> set[Triple]:
@@ -32,12 +34,16 @@ def graph_triples(graph: Graph) -> set[Triple]:
     return set(graph)
 
 
-def union(graphs: Iterable[Graph]) -> frozenset[Triple]:
-    """Every triple of the graphs, once."""
-    everything: set[Triple] = set()
-    for graph in graphs:
-        everything |= graph_triples(graph)
-    return frozenset(everything)
+def reachable(edges: Mapping[T, Iterable[T]], start: T) -> set[T]:
+    """Everything ``start`` reaches along ``edges``, itself included: a class's subclasses or
+    superclasses, a property's superproperties."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 def as_graph(data: Graph | Triples) -> Graph:

@@ -221,10 +221,11 @@ def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: P
             known = ", ".join(sorted(manifest.articles)) or "none"
             raise UsageError(f"not in the store: {', '.join(unknown)} (known: {known})")
         kept = []
+        cache = location.extractions()
         for article_id in sorted(set(manifest.articles) - set(ids)):
-            cached = location.extraction_text(article_id)
-            if cached is not None:
-                kept.append(codec.loads(cached))
+            record = _cached(cache, article_id)
+            if record is not None:
+                kept.append(codec.loads(record.read_text(encoding="utf-8")))
         reference = f"{manifest.base}graph/reference" in manifest.graphs
         options = Options(base=manifest.base, reason=reason, keep_going=True, reference=reference)
         result = process(kept, [], [], options, progress=progress)
