@@ -67,6 +67,8 @@ class BuildResult:
     generation: Path | None = None
     extra: dict[str, Graph] = field(default_factory=dict)  # users' own RDF, each in a graph of its own
     unchanged: str | None = None  # when nothing had to be done: the store's own summary
+    stated: str | None = None  # an update in part: what it did (it holds only what it mapped)
+    fallback: str | None = None  # why an update in part gave way to a full one
     _merged: tuple[frozenset[Triple], Graph] | None = field(default=None, repr=False)
     _triples: tuple[tuple[int, int, int, int], frozenset[Triple]] | None = field(default=None, repr=False)
 
@@ -91,6 +93,8 @@ class BuildResult:
     def summary(self) -> str:
         if self.unchanged is not None:
             return self.unchanged
+        if self.stated is not None:
+            return self.stated
         merged = self.triples()
         classes = Counter(str(o).rsplit("#", 1)[-1] for _s, p, o in merged if p == RDF.type)
         shown = ", ".join(f"{n} {c}" for c, n in sorted(classes.items()) if c != "Article")
@@ -103,7 +107,7 @@ class BuildResult:
         )
 
 
-PARALLEL_FROM = 64  # below this many articles, starting worker processes costs more than it saves
+PARALLEL_FROM = 400  # below this many articles, starting worker processes costs more than it saves
 
 
 def extract_all(
@@ -124,6 +128,8 @@ def extract_all(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods:
+        gazetteer.load()  # forked workers share it instead of each reading it again
     with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=gazetteer.load) as pool:
         yield from pool.map(extract, articles, chunksize=max(1, min(64, len(articles) // (count * 8))))
 

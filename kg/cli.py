@@ -91,6 +91,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(f"note: {extraction.article.path}: {note}", file=sys.stderr)
     for note in result.linked.notes:
         print(f"note: {note}", file=sys.stderr)
+    if result.fallback:
+        print(f"note: the store was updated in full: {result.fallback}", file=sys.stderr)
     for clash in result.clashes:
         print(f"clash: {clash}", file=sys.stderr)
     report = result.report

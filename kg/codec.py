@@ -14,11 +14,12 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from kg import model
 from kg.resources import project_root
 
+T = TypeVar("T")
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -85,6 +86,18 @@ def _decoder(hint: Any) -> Decoder:
 
         return record
     return _keep
+
+
+def to_plain(value: Any) -> Any:
+    """A dataclass value (an extraction, a link record) as plain JSON data."""
+    return _encode(value)
+
+
+def from_plain(cls: type[T], data: Any) -> T:
+    """The value of dataclass ``cls`` that :func:`to_plain` gave ``data`` for."""
+    result = _decoder(cast(Any, cls))(data)
+    assert isinstance(result, cls)
+    return result
 
 
 def dumps(extraction: model.Extraction) -> str:

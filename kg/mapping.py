@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib.term import Node
 
 from kg.gazetteer import City, Gazetteer
 from kg.iri import DEFAULT_BASE
@@ -150,7 +151,7 @@ def article_triples(ex: Extraction, linked: Linked, mint: Minter) -> Iterator[Tr
         yield mint(threat.group), CTKG.threatens, mint(threat.state)
 
 
-def referenced_keys(graph: Iterable[Triple], mint: Minter) -> set[str]:
+def referenced_keys(graph: Iterable[tuple[Node, Node, Node]], mint: Minter) -> set[str]:
     base = mint.base
     keys = set()
     for s, _, o in graph:

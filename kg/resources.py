@@ -39,12 +39,16 @@ def data_path(*parts: str) -> Path:
     return path
 
 
+# libyaml's safe loader where PyYAML was built with it: ten times faster on the gazetteer's files
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def load_yaml(*parts: str) -> Any:
     path = data_path(*parts)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ResourceError(f"{path.name}: not valid YAML: {exc}") from exc
 

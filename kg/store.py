@@ -15,26 +15,30 @@ A build killed half-way leaves the previous generation live and exactly as it wa
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.triples import Triples, graph_triples
+from kg.triples import Triple, Triples, graph_triples
 
 DATABASE = "oxigraph"
 EXTRACTIONS = "extractions"
+LINKS = "links"  # see kg.linkrecords
 MANIFEST = "manifest.json"
 
 
@@ -195,13 +199,24 @@ class Changes:
     put: dict[str, Graph | Triples] = field(default_factory=dict)
     lazy: dict[str, Callable[[], Iterable[tuple]]] = field(default_factory=dict)  # graphs made while writing
     files: dict[str, Callable[[], Path]] = field(default_factory=dict)  # graphs bulk-loaded from N-Quads files
+    patch: dict[str, tuple[Triples, Triples]] = field(default_factory=dict)  # graph -> (triples out, triples in)
     drop: set[str] = field(default_factory=set)
     extractions: dict[str, str] = field(default_factory=dict)  # id -> JSON
+    links: Callable[[Path], Path] | None = None  # writes the link records into a generation's folder
     forget: set[str] = field(default_factory=set)  # ids whose cache goes
     fresh: bool = False  # start from an empty store
 
     def empty(self) -> bool:
-        return not (self.put or self.lazy or self.files or self.drop or self.extractions or self.forget or self.fresh)
+        return not (
+            self.put
+            or self.lazy
+            or self.files
+            or self.patch
+            or self.drop
+            or self.extractions
+            or self.forget
+            or self.fresh
+        )
 
 
 def _next_generation(location: Location) -> Path:
@@ -210,8 +225,12 @@ def _next_generation(location: Location) -> Path:
     return location.generations / f"g{max(numbers, default=0) + 1:06d}"
 
 
-def commit(location: Location, changes: Changes) -> Path:
-    """Apply ``changes`` to a copy of the live generation and make the copy live, atomically."""
+def commit(location: Location, changes: Changes, check: Callable[[ox.Store], None] | None = None) -> Path:
+    """Apply ``changes`` to a copy of the live generation and make the copy live, atomically.
+
+    ``check`` is given the changed copy's store before it goes live: it may read it, write more
+    (what follows from the change), or raise to leave the live generation as it was.
+    """
     live = location.live()
     target = _next_generation(location)
     staging = target.with_name(target.name + ".partial")
@@ -222,6 +241,8 @@ def commit(location: Location, changes: Changes) -> Path:
         if live is not None and not changes.fresh:
             ox.Store.read_only(str(live / DATABASE)).backup(str(staging / DATABASE))
             shutil.copytree(live / EXTRACTIONS, staging / EXTRACTIONS, copy_function=os.link)
+            if (live / LINKS).is_dir():
+                shutil.copytree(live / LINKS, staging / LINKS, copy_function=os.link)
         else:
             (staging / EXTRACTIONS).mkdir()
         store = ox.Store(str(staging / DATABASE))
@@ -231,8 +252,12 @@ def commit(location: Location, changes: Changes) -> Path:
                 store.remove_graph(graph)
         for name in sorted({*changes.put, *changes.lazy, *changes.files}):
             store.add_graph(ox.NamedNode(name))  # so that a graph left empty is still there
-        # the staging copy is private until it is swapped in, so bulk writes need no transaction
         memo: dict[Node, Any] = {}
+        for name, (out, into) in sorted(changes.patch.items()):
+            for quad in quads_of(out, name, memo):
+                store.remove(quad)
+            store.extend(list(quads_of(into, name, memo)))
+        # the staging copy is private until it is swapped in, so bulk writes need no transaction
         store.bulk_extend(
             chain(
                 (quad for name, content in sorted(changes.put.items()) for quad in quads_of(content, name, memo)),
@@ -241,11 +266,16 @@ def commit(location: Location, changes: Changes) -> Path:
         )
         for _name, file in sorted(changes.files.items()):
             store.bulk_load(path=str(file()), format=ox.RdfFormat.N_QUADS)
+        if check is not None:
+            check(store)
         store.flush()
         del store
+        gc.collect()  # the database closes when the last reference to it goes
         for article_id in changes.forget:
             (staging / EXTRACTIONS / f"{article_id}.json").unlink(missing_ok=True)
         written = [staging / MANIFEST]
+        if changes.links is not None:
+            written.append(changes.links(staging))
         for article_id, text in changes.extractions.items():
             path = staging / EXTRACTIONS / f"{article_id}.json"
             path.unlink(missing_ok=True)  # a hard link to the old generation's file: replace, never write through
@@ -254,8 +284,9 @@ def commit(location: Location, changes: Changes) -> Path:
         (staging / MANIFEST).write_text(changes.manifest.to_json(), encoding="utf-8")
         # the records linked from the live generation are on disk already: sync what this update wrote
         _fsync_files([*written, *(p for p in (staging / DATABASE).rglob("*") if p.is_file())])
-        for folder in (staging / DATABASE, staging / EXTRACTIONS, staging):
-            _fsync_dir(folder)
+        for folder in (staging / DATABASE, staging / EXTRACTIONS, staging / LINKS, staging):
+            if folder.is_dir():
+                _fsync_dir(folder)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -284,8 +315,11 @@ def _collect_garbage(location: Location, *, keep: Path) -> None:
 
 def _fsync_files(files: Iterable[Path]) -> None:
     for file in files:
-        with open(file, "rb") as handle:
-            os.fsync(handle.fileno())
+        try:
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+        except FileNotFoundError:  # a database file merged away by a compaction in the meantime
+            continue
 
 
 def _fsync_dir(path: Path) -> None:
@@ -304,9 +338,102 @@ def remove_store(location: Location) -> None:
         shutil.rmtree(location.generations)
 
 
+class AssertedNeighbourhood:
+    """The triples around some nodes in a store's asserted graphs (the articles' graphs and the
+    entities graph), each once however many articles state it: a ``kg.triples.Neighbourhood``.
+
+    Literals come back as written (see :class:`Reader`)."""
+
+    def __init__(self, store: ox.Store, base: str, reader: Reader | None = None) -> None:
+        self.store = store
+        self.articles = f"{base}graph/article/"
+        self.entities = f"{base}graph/entities"
+        self.reader = reader or Reader()
+
+    def _asserted(self, graph: object) -> bool:
+        return isinstance(graph, ox.NamedNode) and (
+            graph.value.startswith(self.articles) or graph.value == self.entities
+        )
+
+    def _read(self, nodes: Iterable[Node], outgoing: bool, predicates: Iterable[Node] | None = None) -> set[Triple]:
+        found: set[Triple] = set()
+        wanted = [None] if predicates is None else [to_ox(p) for p in predicates]
+        for node in nodes:
+            if isinstance(node, Literal) and outgoing:
+                continue
+            term = to_ox(node)
+            subject, object_ = (term, None) if outgoing else (None, term)
+            for predicate in wanted:
+                for quad in self.store.quads_for_pattern(subject, predicate, object_, None):  # type: ignore[arg-type]
+                    if self._asserted(quad.graph_name):
+                        found.add(self.reader.triple(quad))
+        return found
+
+    def outgoing(self, nodes: Iterable[Node], predicates: AbstractSet[Node] | None = None) -> set[Triple]:
+        return self._read(nodes, True, predicates)
+
+    def incoming(self, nodes: Iterable[Node]) -> set[Triple]:
+        return self._read(nodes, False)
+
+    def holding(self, triples: Iterable[Triple]) -> set[Triple]:
+        found = set()
+        for triple in triples:
+            s, p, o = (to_ox(t) for t in triple)
+            if any(self._asserted(q.graph_name) for q in self.store.quads_for_pattern(s, p, o, None)):  # type: ignore[arg-type]
+                found.add(triple)
+        return found
+
+
 def all_quads(store: ox.Store, graphs: Iterable[str] | None = None) -> list[ox.Quad]:
     names = [ox.NamedNode(g) for g in graphs] if graphs is not None else list(store.named_graphs())
     quads: list[ox.Quad] = []
     for graph in names:
         quads.extend(store.quads_for_pattern(None, None, None, graph))
     return quads
+
+
+_INTEGER_TYPES = frozenset(
+    (XSD.positiveInteger, XSD.nonNegativeInteger, XSD.negativeInteger, XSD.nonPositiveInteger, XSD.long, XSD.int)
+    + (XSD.short, XSD.byte, XSD.unsignedLong, XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte)
+)
+
+
+@cache
+def _declared_integers() -> dict[Node, Node]:
+    """Properties whose range is an XSD integer type narrower than xsd:integer, and that type."""
+    from kg.validate import ontology_graph
+
+    return {p: r for p, r in ontology_graph().subject_objects(RDFS.range) if r in _INTEGER_TYPES}
+
+
+class Reader:
+    """Turns the store's quads back into the triples the graph was written with.
+
+    Oxigraph keeps typed literals by value (``"3"^^xsd:positiveInteger`` reads back as
+    ``"3"^^xsd:integer``); the graph always writes a property's values in its declared range, so
+    that type is restored from the ontology.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[Any, Node] = {}
+        self.declared = _declared_integers()
+
+    def triple(self, quad: ox.Quad) -> Triple:
+        from kg.rules import _convert_ox
+
+        s, p, o = (_convert_ox(t, self.memo) for t in (quad.subject, quad.predicate, quad.object))
+        if isinstance(o, Literal) and o.datatype == XSD.integer and p in self.declared:
+            o = Literal(str(o), datatype=str(self.declared[p]))
+        return s, p, o
+
+    def graph(self, store: ox.Store, name: str, subjects: Iterable[Node] | None = None) -> set[Triple]:
+        """The triples of one named graph (about ``subjects`` only, when given)."""
+        graph = ox.NamedNode(name)
+        if subjects is None:
+            return {self.triple(q) for q in store.quads_for_pattern(None, None, None, graph)}
+        return {
+            self.triple(q)
+            for subject in subjects
+            if not isinstance(subject, Literal)
+            for q in store.quads_for_pattern(to_ox(subject), None, None, graph)  # type: ignore[arg-type]
+        }

@@ -7,9 +7,10 @@ reasoner only need the triples, so they are given a set.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from rdflib import Graph
 from rdflib.plugins.stores.memory import Memory
@@ -54,3 +55,41 @@ def as_graph(data: Graph | Triples) -> Graph:
     for triple in data:
         graph.add(triple)
     return graph
+
+
+class Neighbourhood(Protocol):
+    """Where the triples around some nodes are read from, so that a change can be checked and
+    reasoned over without reading the whole graph: a set in memory, or a store's asserted graphs."""
+
+    def outgoing(self, nodes: Iterable[Node], predicates: AbstractSet[Node] | None = None) -> set[Triple]:
+        """Every triple whose subject is one of ``nodes`` (and whose predicate one of ``predicates``)."""
+        ...
+
+    def incoming(self, nodes: Iterable[Node]) -> set[Triple]:
+        """Every triple whose object is one of ``nodes``."""
+        ...
+
+    def holding(self, triples: Iterable[Triple]) -> set[Triple]:
+        """Those of ``triples`` that the graph holds."""
+        ...
+
+
+class TripleIndex:
+    """A :class:`Neighbourhood` over a set of triples in memory, indexed by subject and by object."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.by_subject: dict[Node, set[Triple]] = defaultdict(set)
+        self.by_object: dict[Node, set[Triple]] = defaultdict(set)
+        for triple in triples:
+            self.by_subject[triple[0]].add(triple)
+            self.by_object[triple[2]].add(triple)
+
+    def outgoing(self, nodes: Iterable[Node], predicates: AbstractSet[Node] | None = None) -> set[Triple]:
+        found = {t for n in nodes for t in self.by_subject.get(n, ())}
+        return found if predicates is None else {t for t in found if t[1] in predicates}
+
+    def incoming(self, nodes: Iterable[Node]) -> set[Triple]:
+        return {t for n in nodes for t in self.by_object.get(n, ())}
+
+    def holding(self, triples: Iterable[Triple]) -> set[Triple]:
+        return {t for t in triples if t in self.by_subject.get(t[0], ())}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg import codec
+from kg import codec, incremental, linkrecords
 from kg.build import BuildResult, Options, Progress, extract_all, process, read_articles
 from kg.codec import fingerprint
 from kg.errors import InputError, UsageError
@@ -61,6 +61,14 @@ def _build(
     if not pending and _nothing_to_do(manifest, given, options, reuse=reuse, extra=users):
         assert manifest is not None
         return _unchanged(location, manifest, errors)
+    prior: dict[str, Extraction] = {}  # extracted by an update in part that gave way
+    fallback = None
+    if pending and incremental.applicable(manifest, options, rebuild=rebuild, reuse=reuse):
+        assert manifest is not None
+        outcome = incremental.update(location, manifest, pending, errors, options, progress)
+        if outcome.result is not None:
+            return outcome.result
+        prior, fallback = outcome.extracted, outcome.reason
     extractions: dict[str, Extraction] = {}
     extracted: list[str] = []
     others = sorted(set(manifest.articles) - given) if manifest is not None else []
@@ -73,13 +81,16 @@ def _build(
             extractions[article_id] = previous
         else:  # the extractor changed: the article is read again, from the text kept in its record
             pending.append(previous.article)
-    stream = extract_all(pending, workers=options.workers, scheduler=options.scheduler)
-    for number, extraction in enumerate(stream, start=1):
+    stream = extract_all(
+        [a for a in pending if a.id not in prior], workers=options.workers, scheduler=options.scheduler
+    )
+    for number, extraction in enumerate([*prior.values(), *stream], start=1):
         extractions[extraction.article.id] = extraction
         extracted.append(extraction.article.id)
         if progress:
             progress("extract", number, len(pending))
     result = process(list(extractions.values()), errors, extracted, options, extra=users, progress=progress)
+    result.fallback = fallback
     _store(result, location, manifest, options, fresh=rebuild or manifest is None)
     return result
 
@@ -179,6 +190,8 @@ def _changes(
         if ex.article.id in result.extracted or fresh:
             changes.extractions[ex.article.id] = codec.dumps(ex)
     changes.forget = set(dropped)
+    everything = linkrecords.records(result.extractions, result.article_graphs, result.linked, mint)
+    changes.links = lambda folder: linkrecords.write(folder, {}, everything, merge=True)
     if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
         changes.extractions = {}
     return changes

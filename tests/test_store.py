@@ -37,7 +37,7 @@ def test_adding_an_article_extracts_only_it_and_equals_a_full_rebuild(tmp_path: 
     assert sorted(first.extracted) == ["000_f64cd4f113bb4fca", "001_b6261880fc0833ac"]
     added = build([third], store=incremental)
     assert added.extracted == ["third"]
-    assert len(added.article_graphs) == 3
+    assert added.fallback is None and "third" in added.article_graphs  # an update in part maps what it must
     build([SEEDS, third], store=full)
     assert quads(incremental) == quads(full)
 
