@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -217,6 +218,25 @@ class _Reader:
         return found | self.removed.by_object.get(node, set()) if old else found
 
 
+def _step(
+    reader: _Reader, nodes: set[Node], out_preds: AbstractSet[Node], in_preds: AbstractSet[Node], old: bool
+) -> tuple[set[Node], set[Triple]]:
+    """The nodes one link away from ``nodes`` (out along ``out_preds``, in along ``in_preds``), and the links."""
+    reader.read(nodes, out=bool(out_preds), into=bool(in_preds))
+    reached: set[Node] = set()
+    links: set[Triple] = set()
+    for n in nodes:
+        for t in reader.outgoing(n, old):
+            if t[1] in out_preds:
+                links.add(t)
+                reached.add(t[2])
+        for t in reader.incoming(n, old):
+            if t[1] in in_preds:
+                links.add(t)
+                reached.add(t[0])
+    return reached, links
+
+
 def _chain(
     plan: _Plan, reader: _Reader, q: Node, starts: set[Node], *, forward: bool, old: bool
 ) -> tuple[set[Node], set[Triple]]:
@@ -225,18 +245,9 @@ def _chain(
     out_preds, in_preds = (ahead, behind) if forward else (behind, ahead)
     seen, frontier, links = set(starts), set(starts), set()
     while frontier:
-        reader.read(frontier, out=bool(out_preds), into=bool(in_preds))
-        nxt: set[Node] = set()
-        for n in frontier:
-            for t in reader.outgoing(n, old):
-                if t[1] in out_preds:
-                    links.add(t)
-                    nxt.add(t[2])
-            for t in reader.incoming(n, old):
-                if t[1] in in_preds:
-                    links.add(t)
-                    nxt.add(t[0])
-        frontier = nxt - seen
+        reached, found = _step(reader, frontier, out_preds, in_preds, old)
+        links |= found
+        frontier = reached - seen
         seen |= frontier
     return seen, links
 
@@ -259,19 +270,7 @@ def _match(
     if o == var:
         out_preds |= behind
         in_preds |= ahead
-    reader.read(nodes, out=bool(out_preds), into=bool(in_preds))
-    values: set[Node] = set()
-    used: set[Triple] = set()
-    for n in nodes:
-        for t in reader.outgoing(n, old):
-            if t[1] in out_preds:
-                used.add(t)
-                values.add(t[2])
-        for t in reader.incoming(n, old):
-            if t[1] in in_preds:
-                used.add(t)
-                values.add(t[0])
-    return values, used
+    return _step(reader, nodes, out_preds, in_preds, old)
 
 
 def _join(

@@ -19,36 +19,11 @@ from kg.rederive import Rederivation, infer_changes
 from kg.rules import infer_fast
 from kg.triples import Triple, TripleIndex, Triples
 from kg.validate import ontology_graph
+from tests.test_rules import PREFIXES, SAMPLE  # chains, inverses, a symmetric property, the product rule
 
 BASE = "https://w3id.org/ctkg/id/"
 CTKG = "https://w3id.org/ctkg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-PREFIXES = """
-@prefix ctkg: <https://w3id.org/ctkg/ontology#> .
-@prefix id:   <https://w3id.org/ctkg/id/> .
-@prefix owl:  <http://www.w3.org/2002/07/owl#> .
-@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
-"""
-
-# The sample of tests/test_rules.py: chains, inverses, a symmetric property, the product rule.
-SAMPLE = """
-id:place_venue  a ctkg:Place ; ctkg:locatedIn id:place_city .
-id:place_city   ctkg:locatedIn id:place_region .
-id:place_region ctkg:locatedIn id:state_AAA .
-id:org_cell      ctkg:partOf id:org_committee .
-id:org_committee ctkg:partOf id:org_body .
-id:org_body      a ctkg:InternationalOrganisation .
-id:meeting_m2 ctkg:previousMeeting id:meeting_m1 ; ctkg:nextMeeting id:meeting_m3 .
-id:meeting_m1 ctkg:participant id:state_AAA , id:state_BBB , id:state_CCC ; ctkg:status ctkg:Held ;
-              ctkg:date "2024-05-01"^^xsd:date ; ctkg:ordinal "3"^^xsd:positiveInteger .
-id:meeting_m3 ctkg:participant id:state_AAA , id:state_DDD ; ctkg:status ctkg:Planned .
-id:attack_a1 ctkg:claimedBy id:group_g1 ; ctkg:near id:place_city ; ctkg:killed "4"^^xsd:nonNegativeInteger .
-id:group_g2 ctkg:claimedResponsibility id:attack_a2 ; ctkg:parentGroup id:group_g1 .
-id:state_AAA ctkg:cooperatesWith id:state_EEE .
-id:official_o1 ctkg:represents id:state_BBB ; ctkg:worksFor id:org_ministry ; ctkg:title "Envoy"@en .
-id:org_ministry ctkg:partOf id:state_BBB .
-"""
 
 # More triples over the sample's nodes: shortcuts and cycles in chains, a meeting that becomes held,
 # a new held meeting, a second status (an equality), a clash. Random graphs are drawn from the sample and these.
