@@ -110,8 +110,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"Left out for breaking rules: {', '.join(result.excluded)}", file=sys.stderr)
     state = f"updated ({len(result.changed)} graph(s) written)" if result.generation else "unchanged"
     print(f"store {args.store}: {state}", file=sys.stderr)
-    for path in export_store(Path(args.store), output, with_inferred=True, include=include):
-        print(f"wrote {path}", file=sys.stderr)
+    if not args.no_export:
+        for path in export_store(Path(args.store), output, with_inferred=True, include=include):
+            print(f"wrote {path}", file=sys.stderr)
     print(result.summary())
     if result.errors:
         return BAD_INPUT
@@ -328,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
         "--output",
         default="out/kg.ttl",
         help="output file; its extension picks the format: .ttl .trig .nt .nq .jsonld (default: out/kg.ttl)",
+    )
+    build.add_argument(
+        "--no-export",
+        action="store_true",
+        help="update the store only and write no output file (exporting a million triples takes about 20 s)",
     )
     build.add_argument("--base", default=DEFAULT_BASE, help=f"namespace of minted IRIs (default: {DEFAULT_BASE})")
     build.add_argument(

@@ -70,3 +70,21 @@ def test_eval_prints_the_table(tmp_path: Path) -> None:
     result = run_kg("eval", str(first / "article.txt"), "--gold", str(first), "--json")
     assert result.returncode == 0, result.stderr
     assert '"overall"' in result.stdout and '"precision"' in result.stdout
+
+
+def test_adding_to_a_store_is_done_in_part_and_says_so(tmp_path: Path) -> None:
+    store, out = tmp_path / "store", tmp_path / "kg.ttl"
+    first = run_kg("build", "data/articles/000_f64cd4f113bb4fca.txt", "--store", str(store), "-o", str(out), "-q")
+    assert first.returncode == 0, first.stderr
+    before = out.stat().st_mtime_ns
+    added = run_kg(
+        "build", "data/articles/001_b6261880fc0833ac.txt", "--store", str(store), "-o", str(out), "--no-export", "-q"
+    )
+    assert added.returncode == 0, added.stderr
+    assert "2 article(s) (1 extracted" in added.stdout and "updated in part" in added.stdout
+    assert "updated in full" not in added.stderr
+    assert out.stat().st_mtime_ns == before  # --no-export leaves the output file as it was
+    exported = run_kg("export", "--store", str(store), "-o", str(tmp_path / "all.ttl"))
+    assert exported.returncode == 0, exported.stderr
+    graph = Graph().parse(tmp_path / "all.ttl", format="turtle")
+    assert (None, None, URIRef("https://w3id.org/ctkg/id/article/001_b6261880fc0833ac")) in graph

@@ -72,8 +72,14 @@ def assert_contract(before: Triples, after: Triples) -> Revalidation:
     assert result.report.conforms == (not violations)
     assert list(violations) == sorted(violations, key=lambda v: (v.focus, v.message))
     kept = [v for v in full(before) if not result.covers(v)]
-    assert Counter(plain(full(after), after)) == Counter(plain(kept, before) + plain(violations, after))
+    # a verdict kept from before names the articles of before: the change may have added one (a mention)
+    assert Counter(verdicts(full(after), after)) == Counter(verdicts(kept, before) + verdicts(violations, after))
+    assert set(plain(violations, after)) <= set(plain(full(after), after))
     return result
+
+
+def verdicts(violations: Iterable[Violation], graph: Triples) -> list[Violation]:
+    return [replace(v, articles=()) for v in plain(violations, graph)]
 
 
 def _without(built: BuildResult, dropped: set[str]) -> Triples:
@@ -288,10 +294,10 @@ def test_a_meeting_changed_itself_is_checked_over_the_whole_chain_of_bodies(grap
 def test_a_value_added_to_a_node_named_everywhere_is_checked_on_its_own(graph: Triples) -> None:
     """A new article naming a state adds one ``ctkg:mentionedIn`` to it: that value is checked, and
     with the graph known to conform nothing else about the state is read."""
-    state = next(s for s, p, o in graph if p == RDF.type and o == CTKG.State)
-    article = next(s for s, p, o in graph if p == RDF.type and o == CTKG.Article)
-    added = {(state, CTKG.mentionedIn, article)} - graph
-    assert added
+    states = sorted(s for s, p, o in graph if p == RDF.type and o == CTKG.State)
+    articles = sorted(s for s, p, o in graph if p == RDF.type and o == CTKG.Article)
+    state, article = next((s, a) for s in states for a in articles if (s, CTKG.mentionedIn, a) not in graph)
+    added = {(state, CTKG.mentionedIn, article)}
     result = validate_changes(TripleIndex(graph | added), added, set(), conforming=True)
     assert result is not None and result.report.conforms
     assert not result.whole and not result.counts
