@@ -93,6 +93,19 @@ def update(
     return Outcome(result, extracted)
 
 
+@dataclass
+class _Mapped:
+    """The articles linked again, and those mapped again because their link decisions changed."""
+
+    linked: Linked
+    ordered: list[Extraction]  # every article's compact record, in order of ids
+    full: dict[str, Extraction]  # the articles mapped again, read in full
+    graphs: dict[str, frozenset[Triple]]
+    changed: dict[str, LinkRecord | None]  # their new link records
+    everything: dict[str, LinkRecord]
+    keys: set[str]  # every thing an article names
+
+
 def _update(
     location: Location,
     manifest: Manifest,
@@ -103,6 +116,51 @@ def _update(
     progress: Progress | None,
 ) -> BuildResult:
     mint = Minter(options.base)
+    mapped = _map(location, records, extracted, mint)
+    if progress:
+        progress("validate", 0, 1)
+    new = Manifest(manifest.base, manifest.fingerprint, dict(manifest.articles), dict(manifest.graphs))
+    changes = Changes(new)
+    reader = Reader()
+    added, removed, entities = _stage(location, manifest, records, mapped, extracted, changes, reader, mint)
+    changes.links = lambda folder: linkrecords.write(folder, mapped.changed, mapped.everything)
+    inferred_name = str(mint.graph("inferred"))
+    if options.reason and (changes.put or changes.patch):
+        new.graphs[inferred_name] = "patched"  # not a digest of its content: a full update rewrites it
+    result = BuildResult(
+        options.base,
+        list(extracted.values()),
+        errors,
+        mapped.linked,
+        mapped.graphs,
+        entities,
+        extracted=sorted(extracted),
+    )
+    result.report = ValidationReport(True, ())
+    touched = {"checked": 0, "reasoned": 0}
+
+    def check(store: ox.Store) -> None:
+        around = AssertedNeighbourhood(store, options.base, reader)
+        removed.difference_update(around.holding(removed))  # still stated by another article
+        result.report, touched["checked"] = _revalidate(around, added, removed, options.base)
+        if options.reason:
+            if progress:
+                progress("reason", 0, 1)
+            touched["reasoned"] = _rereason(store, around, added, removed, inferred_name, result.clashes)
+
+    if changes.put or changes.patch or changes.extractions:
+        result.generation = commit(location, changes, check)
+    result.changed = sorted({*changes.put, *changes.patch})
+    result.stated = (
+        f"{len(mapped.ordered)} article(s) ({len(extracted)} extracted, {len(mapped.graphs)} mapped), updated in "
+        f"part: {len(added)} triple(s) in, {len(removed)} out; {touched['checked']} node(s) re-checked, "
+        f"{touched['reasoned']} re-reasoned; 0 violation(s); {len(errors)} unreadable input(s)"
+    )
+    return result
+
+
+def _map(location: Location, records: dict[str, LinkRecord], extracted: dict[str, Extraction], mint: Minter) -> _Mapped:
+    """Link every article's record again; map the new ones and those whose decisions changed."""
     compacts = {article_id: record.extraction for article_id, record in records.items()}
     compacts.update({article_id: linkrecords.compact(ex) for article_id, ex in extracted.items()})
     ordered = [compacts[article_id] for article_id in sorted(compacts)]
@@ -112,136 +170,121 @@ def _update(
     cache = location.extractions()
     full = {i: extracted[i] if i in extracted else _record(cache, i) for i in remap}
     graphs: dict[str, frozenset[Triple]] = {i: frozenset(article_triples(full[i], linked, mint)) for i in remap}
-    changed_records: dict[str, LinkRecord | None] = {}
+    changed: dict[str, LinkRecord | None] = {}
     keys: set[str] = set()
     for article_id in sorted(compacts):
         if article_id in graphs:
             found = tuple(sorted(referenced_keys(graphs[article_id], mint)))
-            changed_records[article_id] = LinkRecord(compacts[article_id], found, signatures[article_id])
+            changed[article_id] = LinkRecord(compacts[article_id], found, signatures[article_id])
             keys.update(found)
         else:
             keys.update(records[article_id].keys)
-    everything = {**records, **{i: r for i, r in changed_records.items() if r is not None}}
-    if progress:
-        progress("validate", 0, 1)
+    everything = {**records, **{i: r for i, r in changed.items() if r is not None}}
+    return _Mapped(linked, ordered, full, graphs, changed, everything, keys)
 
-    names = {i: str(mint.graph(f"article/{i}")) for i in remap}
-    entities_name, inferred_name = str(mint.graph("entities")), str(mint.graph("inferred"))
-    new = Manifest(manifest.base, manifest.fingerprint, dict(manifest.articles), dict(manifest.graphs))
-    changes = Changes(new)
+
+def _stage(
+    location: Location,
+    manifest: Manifest,
+    records: dict[str, LinkRecord],
+    mapped: _Mapped,
+    extracted: dict[str, Extraction],
+    changes: Changes,
+    reader: Reader,
+    mint: Minter,
+) -> tuple[set[Triple], set[Triple], frozenset[Triple]]:
+    """Put what changed into ``changes``; the triples it adds and takes away, and the things described again."""
+    new = changes.manifest
     added: set[Triple] = set()
     removed: set[Triple] = set()
     db = location.open()
-    reader = Reader()
-    for article_id in remap:
-        ex = full[article_id]
+    for article_id, graph in mapped.graphs.items():
+        ex, name = mapped.full[article_id], str(mint.graph(f"article/{article_id}"))
         new.articles[article_id] = {"hash": ex.article.content_hash, "path": ex.article.path}
-        value = digest(graphs[article_id])
-        if manifest.graphs.get(names[article_id]) != value:
-            new.graphs[names[article_id]] = value
-            changes.put[names[article_id]] = graphs[article_id]
-            before = reader.graph(db, names[article_id]) if names[article_id] in manifest.graphs else set()
-            after: set[Triple] = set(graphs[article_id])
-            added |= after - before
-            removed |= before - after
+        value = digest(graph)
+        if manifest.graphs.get(name) != value:
+            new.graphs[name] = value
+            changes.put[name] = graph
+            before = reader.graph(db, name) if name in manifest.graphs else set()
+            added |= graph - before
+            removed |= before - graph
         if article_id in extracted:
             changes.extractions[article_id] = codec.dumps(ex)
-    entities, before = _entities(db, reader, entities_name, records, changed_records, keys, ordered, linked, mint)
-    after = set(entities)
-    if before != after:
-        changes.patch[entities_name] = (before - after, after - before)
-        new.graphs[entities_name] = "patched"  # not a digest of its content: a full update rewrites it
-        added |= after - before
-        removed |= before - after
-    added -= AssertedNeighbourhood(db, options.base, reader).holding(added)  # stated by another article already
-    del db
-    changes.links = lambda folder: linkrecords.write(folder, changed_records, everything)
-    report = ValidationReport(True, ())
-    clashes: list[str] = []
-    touched: dict[str, int] = {}
+    name = str(mint.graph("entities"))
+    entities, before = _entities(db, reader, name, records, mapped, mint)
+    if before != entities:
+        changes.patch[name] = (before - entities, entities - before)
+        new.graphs[name] = "patched"  # not a digest of its content: a full update rewrites it
+        added |= entities - before
+        removed |= before - entities
+    added -= AssertedNeighbourhood(db, mint.base, reader).holding(added)  # stated by another article already
+    return added, removed, frozenset(entities)
 
-    def check(store: ox.Store) -> None:
-        """Re-check and re-reason over the updated copy; anything that needs the whole graph falls back."""
-        nonlocal report
-        from kg.rederive import infer_additions, infer_changes
-        from kg.revalidate import validate_changes
 
-        around = AssertedNeighbourhood(store, options.base, reader)
-        removed.difference_update(around.holding(removed))  # still stated by another article
-        revalidation = validate_changes(around, added, removed, base=options.base, conforming=True)
-        if revalidation is None:
-            raise Fallback("too much changed to re-check in part")
-        if not revalidation.report.conforms:
-            raise Fallback("the change breaks rules of the shapes")
-        report = revalidation.report
-        touched["checked"] = len(revalidation.focus)
-        if not options.reason:
-            return
-        if progress:
-            progress("reason", 0, 1)
-        new_inferred = infer_additions(around, added, base=options.base)
-        if new_inferred is None:
+def _revalidate(
+    around: AssertedNeighbourhood, added: set[Triple], removed: set[Triple], base: str
+) -> tuple[ValidationReport, int]:
+    from kg.revalidate import validate_changes
+
+    revalidation = validate_changes(around, added, removed, base=base, conforming=True)
+    if revalidation is None:
+        raise Fallback("too much changed to re-check in part")
+    if not revalidation.report.conforms:
+        raise Fallback("the change breaks rules of the shapes")
+    return revalidation.report, len(revalidation.focus)
+
+
+def _rereason(
+    store: ox.Store,
+    around: AssertedNeighbourhood,
+    added: set[Triple],
+    removed: set[Triple],
+    graph: str,
+    clashes: list[str],
+) -> int:
+    """Patch the inferred graph: what the added triples let reasoning infer anew, and what the nodes the
+    removed ones touched entail now. Returns how many nodes were reasoned over."""
+    from kg.rederive import infer_additions, infer_changes
+
+    new = infer_additions(around, added, base=around.base)
+    if new is None:
+        raise Fallback("the change needs reasoning over the whole graph")
+    subjects: frozenset[Node] = frozenset()
+    if removed:
+        redone = infer_changes(around, added, removed, base=around.base, recompute=removed)
+        if redone is None:
             raise Fallback("the change needs reasoning over the whole graph")
-        subjects: frozenset[Node] = frozenset()
-        if removed:  # what lost a premise is worked out again in full, the rest only gains
-            redone = infer_changes(around, added, removed, base=options.base, recompute=removed)
-            if redone is None:
-                raise Fallback("the change needs reasoning over the whole graph")
-            subjects, clashes[:] = redone.subjects, redone.clashes
-            old = reader.graph(store, inferred_name, subjects)
-            for quad in quads_of(old - redone.inferred, inferred_name):
-                store.remove(quad)
-            new_inferred |= redone.inferred - old
-        for quad in quads_of(added, inferred_name):  # now asserted: no longer inferred
+        subjects = redone.subjects
+        clashes.extend(redone.clashes)
+        old = around.reader.graph(store, graph, subjects)
+        for quad in quads_of(old - redone.inferred, graph):
             store.remove(quad)
-        store.extend(list(quads_of(new_inferred, inferred_name)))
-        touched["reasoned"] = len(subjects) + len({s for s, _p, _o in new_inferred})
-
-    if options.reason and (changes.put or changes.patch):
-        new.graphs[inferred_name] = "patched"  # not a digest of its content: a full update rewrites it
-    result = BuildResult(
-        options.base, list(extracted.values()), errors, linked, graphs, entities, extracted=sorted(extracted)
-    )
-    if changes.put or changes.patch or changes.extractions:
-        result.generation = commit(location, changes, check)
-    result.report, result.clashes = report, clashes
-    result.changed = sorted({*changes.put, *changes.patch})
-    result.stated = (
-        f"{len(compacts)} article(s) ({len(extracted)} extracted, {len(remap)} mapped), updated in part: "
-        f"{len(added)} triple(s) in, {len(removed)} out; {touched.get('checked', 0)} node(s) re-checked, "
-        f"{touched.get('reasoned', 0)} re-reasoned; 0 violation(s); {len(errors)} unreadable input(s)"
-    )
-    return result
+        new |= redone.inferred - old
+    for quad in quads_of(added, graph):  # asserted now: no longer inferred
+        store.remove(quad)
+    store.extend(list(quads_of(new, graph)))
+    return len(subjects | {s for s, _p, _o in new})
 
 
 def _entities(
-    db: ox.Store,
-    reader: Reader,
-    name: str,
-    records: dict[str, LinkRecord],
-    changed: dict[str, LinkRecord | None],
-    keys: set[str],
-    ordered: list[Extraction],
-    linked: Linked,
-    mint: Minter,
-) -> tuple[frozenset[Triple], set[Triple]]:
+    db: ox.Store, reader: Reader, name: str, records: dict[str, LinkRecord], mapped: _Mapped, mint: Minter
+) -> tuple[set[Triple], set[Triple]]:
     """The new description of every thing the changed articles name, and what the store says of them.
 
     A thing's description depends only on what the articles naming it say (its label, its node's
     decisions), so the things the changed articles name, before and after, are all that can change.
     """
     touched: set[str] = set()
-    for article_id, record in changed.items():
+    for article_id, record in mapped.changed.items():
         for version in (records.get(article_id), record):
             if version is not None:
                 touched.update(version.keys)
                 touched.update(e.key for e in version.extraction.entities)
                 touched.update(o.key for o in version.extraction.officials)
-    old = records.get
-    if any(set(r.keys) - keys for i in changed if (r := old(i)) is not None):
+    if any(set(r.keys) - mapped.keys for i in mapped.changed if (r := records.get(i)) is not None):
         raise Fallback("a change leaves things that no article names")  # a full update drops them
-    touched &= keys
-    entities = frozenset(entity_triples(touched, ordered, linked, gazetteer.load(), mint))
+    touched &= mapped.keys
+    entities: set[Triple] = set(entity_triples(touched, mapped.ordered, mapped.linked, gazetteer.load(), mint))
     subjects = {s for s, _p, _o in entities} | {mint(key) for key in touched}
     return entities, reader.graph(db, name, subjects)
 

@@ -346,6 +346,7 @@ class AssertedNeighbourhood:
 
     def __init__(self, store: ox.Store, base: str, reader: Reader | None = None) -> None:
         self.store = store
+        self.base = base
         self.articles = f"{base}graph/article/"
         self.entities = f"{base}graph/entities"
         self.reader = reader or Reader()
