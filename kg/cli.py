@@ -143,6 +143,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from kg.update import remove
 
     result = remove(args.articles, store=Path(args.store), reason=args.reason)
+    if result.fallback:
+        print(f"note: the store was updated in full: {result.fallback}", file=sys.stderr)
     print(f"removed {', '.join(args.articles)}; {len(result.changed)} graph(s) rewritten", file=sys.stderr)
     print(result.summary())
     return OK

@@ -76,7 +76,9 @@ def update(
     errors: list[InputError],
     options: Options,
     progress: Progress | None,
+    dropped: frozenset[str] = frozenset(),
 ) -> Outcome:
+    """Add or replace the ``pending`` articles and drop the ``dropped`` ones, in part if it can be done."""
     live = location.live()
     records = linkrecords.read(live) if live is not None else None
     if records is None:
@@ -87,7 +89,7 @@ def update(
         if progress:
             progress("extract", number, len(pending))
     try:
-        result = _update(location, manifest, records, extracted, errors, options, progress)
+        result = _update(location, manifest, records, extracted, errors, options, progress, dropped)
     except Fallback as why:
         return Outcome(None, extracted, str(why))
     return Outcome(result, extracted)
@@ -114,15 +116,16 @@ def _update(
     errors: list[InputError],
     options: Options,
     progress: Progress | None,
+    dropped: frozenset[str],
 ) -> BuildResult:
     mint = Minter(options.base)
-    mapped = _map(location, records, extracted, mint)
+    mapped = _map(location, records, extracted, dropped, mint)
     if progress:
         progress("validate", 0, 1)
     new = Manifest(manifest.base, manifest.fingerprint, dict(manifest.articles), dict(manifest.graphs))
     changes = Changes(new)
     reader = Reader()
-    added, removed, entities = _stage(location, manifest, records, mapped, extracted, changes, reader, mint)
+    added, removed, entities = _stage(location, manifest, records, mapped, extracted, dropped, changes, reader, mint)
     changes.links = lambda folder: linkrecords.write(folder, mapped.changed, mapped.everything)
     inferred_name = str(mint.graph("inferred"))
     if options.reason and (changes.put or changes.patch):
@@ -148,9 +151,9 @@ def _update(
                 progress("reason", 0, 1)
             touched["reasoned"] = _rereason(store, around, added, removed, inferred_name, result.clashes)
 
-    if changes.put or changes.patch or changes.extractions:
+    if changes.put or changes.patch or changes.extractions or changes.drop:
         result.generation = commit(location, changes, check)
-    result.changed = sorted({*changes.put, *changes.patch})
+    result.changed = sorted({*changes.put, *changes.patch, *changes.drop})
     result.stated = (
         f"{len(mapped.ordered)} article(s) ({len(extracted)} extracted, {len(mapped.graphs)} mapped), updated in "
         f"part: {len(added)} triple(s) in, {len(removed)} out; {touched['checked']} node(s) re-checked, "
@@ -159,9 +162,15 @@ def _update(
     return result
 
 
-def _map(location: Location, records: dict[str, LinkRecord], extracted: dict[str, Extraction], mint: Minter) -> _Mapped:
+def _map(
+    location: Location,
+    records: dict[str, LinkRecord],
+    extracted: dict[str, Extraction],
+    dropped: frozenset[str],
+    mint: Minter,
+) -> _Mapped:
     """Link every article's record again; map the new ones and those whose decisions changed."""
-    compacts = {article_id: record.extraction for article_id, record in records.items()}
+    compacts = {i: record.extraction for i, record in records.items() if i not in dropped}
     compacts.update({article_id: linkrecords.compact(ex) for article_id, ex in extracted.items()})
     ordered = [compacts[article_id] for article_id in sorted(compacts)]
     linked = link(ordered)
@@ -170,7 +179,7 @@ def _map(location: Location, records: dict[str, LinkRecord], extracted: dict[str
     cache = location.extractions()
     full = {i: extracted[i] if i in extracted else _record(cache, i) for i in remap}
     graphs: dict[str, frozenset[Triple]] = {i: frozenset(article_triples(full[i], linked, mint)) for i in remap}
-    changed: dict[str, LinkRecord | None] = {}
+    changed: dict[str, LinkRecord | None] = dict.fromkeys(dropped)
     keys: set[str] = set()
     for article_id in sorted(compacts):
         if article_id in graphs:
@@ -179,7 +188,8 @@ def _map(location: Location, records: dict[str, LinkRecord], extracted: dict[str
             keys.update(found)
         else:
             keys.update(records[article_id].keys)
-    everything = {**records, **{i: r for i, r in changed.items() if r is not None}}
+    everything = {i: r for i, r in records.items() if i not in dropped}
+    everything.update({i: r for i, r in changed.items() if r is not None})
     return _Mapped(linked, ordered, full, graphs, changed, everything, keys)
 
 
@@ -189,6 +199,7 @@ def _stage(
     records: dict[str, LinkRecord],
     mapped: _Mapped,
     extracted: dict[str, Extraction],
+    dropped: frozenset[str],
     changes: Changes,
     reader: Reader,
     mint: Minter,
@@ -198,6 +209,13 @@ def _stage(
     added: set[Triple] = set()
     removed: set[Triple] = set()
     db = location.open()
+    for article_id in dropped:
+        name = str(mint.graph(f"article/{article_id}"))
+        new.articles.pop(article_id, None)
+        if new.graphs.pop(name, None) is not None:
+            changes.drop.add(name)
+            removed |= reader.graph(db, name)
+    changes.forget = set(dropped)
     for article_id, graph in mapped.graphs.items():
         ex, name = mapped.full[article_id], str(mint.graph(f"article/{article_id}"))
         new.articles[article_id] = {"hash": ex.article.content_hash, "path": ex.article.path}
@@ -273,6 +291,8 @@ def _entities(
 
     A thing's description depends only on what the articles naming it say (its label, its node's
     decisions), so the things the changed articles name, before and after, are all that can change.
+    A thing no article names any more is still described if another thing refers to it (a ministry
+    to its state); whether one does is worked out over all of them.
     """
     touched: set[str] = set()
     for article_id, record in mapped.changed.items():
@@ -281,12 +301,15 @@ def _entities(
                 touched.update(version.keys)
                 touched.update(e.key for e in version.extraction.entities)
                 touched.update(o.key for o in version.extraction.officials)
-    if any(set(r.keys) - mapped.keys for i in mapped.changed if (r := records.get(i)) is not None):
-        raise Fallback("a change leaves things that no article names")  # a full update drops them
-    touched &= mapped.keys
-    entities: set[Triple] = set(entity_triples(touched, mapped.ordered, mapped.linked, gazetteer.load(), mint))
-    subjects = {s for s, _p, _o in entities} | {mint(key) for key in touched}
-    return entities, reader.graph(db, name, subjects)
+    gaz = gazetteer.load()
+    described: set[Triple] = set(entity_triples(touched & mapped.keys, mapped.ordered, mapped.linked, gaz, mint))
+    subjects = {s for s, _p, _o in described} | {mint(key) for key in touched}
+    named_before = {key for i in mapped.changed if (old := records.get(i)) is not None for key in old.keys}
+    unnamed = {mint(key) for key in named_before - mapped.keys}
+    if unnamed:  # described only if something still refers to them
+        everything = entity_triples(mapped.keys, mapped.ordered, mapped.linked, gaz, mint)
+        described |= {t for t in everything if t[0] in unnamed}
+    return described, reader.graph(db, name, subjects)
 
 
 def _record(cache: Path | None, article_id: str) -> Extraction:

@@ -233,14 +233,21 @@ def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: P
         if unknown:
             known = ", ".join(sorted(manifest.articles)) or "none"
             raise UsageError(f"not in the store: {', '.join(unknown)} (known: {known})")
+        reference = f"{manifest.base}graph/reference" in manifest.graphs
+        options = Options(base=manifest.base, reason=reason, keep_going=True, reference=reference)
+        fallback = None
+        if incremental.applicable(manifest, options, rebuild=False, reuse=manifest.fingerprint == fingerprint()):
+            outcome = incremental.update(location, manifest, [], [], options, progress, dropped=frozenset(ids))
+            if outcome.result is not None:
+                return outcome.result
+            fallback = outcome.reason
         kept = []
         cache = location.extractions()
         for article_id in sorted(set(manifest.articles) - set(ids)):
             record = _cached(cache, article_id)
             if record is not None:
                 kept.append(codec.loads(record.read_text(encoding="utf-8")))
-        reference = f"{manifest.base}graph/reference" in manifest.graphs
-        options = Options(base=manifest.base, reason=reason, keep_going=True, reference=reference)
         result = process(kept, [], [], options, progress=progress)
+        result.fallback = fallback
         _store(result, location, manifest, options, fresh=False, dropped=ids)
         return result

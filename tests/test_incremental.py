@@ -11,6 +11,7 @@ import pytest
 from kg import linkrecords
 from kg.build import build
 from kg.store import Location
+from kg.update import remove
 from tests.conftest import ROOT
 
 SEEDS = sorted((ROOT / "data" / "articles").glob("*.txt"))
@@ -120,3 +121,21 @@ def test_many_updates_merge_the_link_segments(articles: list[Path], tmp_path: Pa
     assert len(list(folder.glob("*.jsonl"))) <= linkrecords.MERGE_AT
     records = linkrecords.read(Location(store).live())  # type: ignore[arg-type]
     assert records is not None and sorted(records) == sorted(p.stem for p in articles[: linkrecords.MERGE_AT + 3])
+
+
+@pytest.mark.parametrize("dropped", [[0], [1], [3, 7], [5, 9, 12]])
+def test_removing_articles_in_part_equals_a_full_build_of_the_rest(
+    articles: list[Path], tmp_path: Path, dropped: list[int]
+) -> None:
+    """Some of the articles name things no other article names: those leave the entities graph,
+    unless another thing refers to them."""
+    store, full = tmp_path / "a" / "store", tmp_path / "b" / "store"
+    build(articles[:14], store=store, reason=True)
+    gone = [articles[i].stem for i in dropped]
+    result = remove(gone, store=store, reason=True)
+    assert result.fallback is None, result.fallback
+    assert "updated in part" in result.summary()
+    build([p for i, p in enumerate(articles[:14]) if i not in dropped], store=full, reason=True)
+    assert quads(store) == quads(full)
+    records = linkrecords.read(Location(store).live())  # type: ignore[arg-type]
+    assert records is not None and not set(gone) & set(records)
