@@ -38,6 +38,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from kg.store import from_ox
 from kg.triples import Triple, Triples, graph_triples, reachable
 
 TYPE, SAME_AS, DIFFERENT_FROM, NOTHING = RDF.type, OWL.sameAs, OWL.differentFrom, OWL.Nothing
@@ -336,23 +337,6 @@ class _Closure:
         return {x: members for members in groups.values() for x in members}
 
 
-def _convert_ox(term: Any, memo: dict[Any, Node]) -> Node:
-    found = memo.get(term)
-    if found is None:
-        if isinstance(term, ox.NamedNode):
-            found = URIRef(term.value)
-        elif isinstance(term, ox.BlankNode):
-            found = BNode(term.value)
-        elif term.language:
-            found = Literal(term.value, lang=term.language)
-        elif term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            found = Literal(term.value)
-        else:
-            found = Literal(term.value, datatype=URIRef(term.datatype.value))
-        memo[term] = found
-    return found
-
-
 def _read(asserted: Graph | ox.Store | Triples, graphs: list[str] | None) -> AbstractSet[Triple]:
     if isinstance(asserted, Graph):
         return graph_triples(asserted)
@@ -361,7 +345,7 @@ def _read(asserted: Graph | ox.Store | Triples, graphs: list[str] | None) -> Abs
     names = [ox.NamedNode(g) for g in graphs] if graphs is not None else [None]
     memo: dict[Any, Node] = {}
     return {
-        (_convert_ox(quad.subject, memo), _convert_ox(quad.predicate, memo), _convert_ox(quad.object, memo))
+        (from_ox(quad.subject, memo), from_ox(quad.predicate, memo), from_ox(quad.object, memo))
         for name in names
         for quad in asserted.quads_for_pattern(None, None, None, name)
     }

@@ -95,6 +95,26 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def from_ox(term: Any, memo: dict[Any, Node]) -> Node:
+    """An Oxigraph term as an rdflib one (a plain string as a plain literal, as rdflib makes it).
+
+    ``memo`` keeps the terms converted: most recur."""
+    found = memo.get(term)
+    if found is None:
+        if isinstance(term, ox.NamedNode):
+            found = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            found = BNode(term.value)
+        elif term.language:
+            found = Literal(term.value, lang=term.language)
+        elif term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            found = Literal(term.value)
+        else:
+            found = Literal(term.value, datatype=URIRef(term.datatype.value))
+        memo[term] = found
+    return found
+
+
 def quads_of(graph: Graph | Triples, name: str, memo: dict[Node, Any] | None = None) -> Iterator[ox.Quad]:
     return _quads(graph_triples(graph) if isinstance(graph, Graph) else graph, name, memo)
 
@@ -420,9 +440,7 @@ class Reader:
         self.declared = _declared_integers()
 
     def triple(self, quad: ox.Quad) -> Triple:
-        from kg.rules import _convert_ox
-
-        s, p, o = (_convert_ox(t, self.memo) for t in (quad.subject, quad.predicate, quad.object))
+        s, p, o = (from_ox(t, self.memo) for t in (quad.subject, quad.predicate, quad.object))
         if isinstance(o, Literal) and o.datatype == XSD.integer and p in self.declared:
             o = Literal(str(o), datatype=str(self.declared[p]))
         return s, p, o

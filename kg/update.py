@@ -3,6 +3,8 @@
 An article already in the store with the same content (and the same extractor) is not extracted
 again; the links across articles are recomputed over all of them (cheap); only the named graphs
 whose content changed are written, in one new generation of the store (``kg.store.commit``).
+A few articles added to or removed from a large store are first tried in part (``kg.incremental``);
+this module's full update runs when that cannot be done.
 """
 
 from __future__ import annotations
