@@ -160,16 +160,23 @@ def read_articles(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Inp
     return articles, errors
 
 
+Loader = Callable[[str], Extraction]  # an article's full extraction, by id, read when needed
+
+
 def assemble(
-    extractions: list[Extraction], *, base: str = DEFAULT_BASE
+    extractions: list[Extraction], *, base: str = DEFAULT_BASE, full: Loader | None = None
 ) -> tuple[Linked, dict[str, frozenset[Triple]], frozenset[Triple]]:
-    """Link all extractions and map each article to its graph, plus the shared entities graph."""
+    """Link all extractions and map each article to its graph, plus the shared entities graph.
+
+    With ``full``, the extractions may be compact (``kg.linkrecords.compact``): each article's full
+    extraction is read from it when the article is mapped, and let go after.
+    """
     mint = Minter(base)
     linked = link(extractions)
     graphs: dict[str, frozenset[Triple]] = {}
     keys: set[str] = set()
     for ex in extractions:
-        graph = frozenset(article_triples(ex, linked, mint))
+        graph = frozenset(article_triples(full(ex.article.id) if full else ex, linked, mint))
         graphs[ex.article.id] = graph
         keys |= referenced_keys(graph, mint)
     entities = frozenset(entity_triples(keys, extractions, linked, gazetteer.load(), mint))
@@ -212,10 +219,11 @@ def process(
     *,
     extra: dict[str, Graph] | None = None,
     progress: Progress | None = None,
+    full: Loader | None = None,
 ) -> BuildResult:
-    """Link, map, validate and reason over all extractions."""
+    """Link, map, validate and reason over all extractions (compact ones with ``full``, see :func:`assemble`)."""
     extractions = sorted(extractions, key=lambda e: e.article.id)
-    linked, graphs, entities = assemble(extractions, base=options.base)
+    linked, graphs, entities = assemble(extractions, base=options.base, full=full)
     result = BuildResult(
         options.base, extractions, errors, linked, graphs, entities, extracted=extracted, extra=extra or {}
     )
@@ -224,7 +232,7 @@ def process(
             progress("validate", 0, 1)
         result.report = check_graph(result.triples(), base=options.base, validator=options.validator)
         if options.keep_going and not result.report.conforms:
-            _drop_failing(result, options)
+            _drop_failing(result, options, full)
     if options.reason:
         from kg.reason import reason
 
@@ -234,7 +242,7 @@ def process(
     return result
 
 
-def _drop_failing(result: BuildResult, options: Options) -> None:
+def _drop_failing(result: BuildResult, options: Options, full: Loader | None) -> None:
     """Keep the conforming part: leave out the articles whose statements break a rule, and re-check."""
     report = result.report
     assert report is not None
@@ -245,7 +253,7 @@ def _drop_failing(result: BuildResult, options: Options) -> None:
         failing |= {article_id for article_id, nodes in subjects.items() if node in nodes}
     kept = [ex for ex in result.extractions if ex.article.id not in failing]
     result.excluded = sorted(failing)
-    result.linked, result.article_graphs, result.entities = assemble(kept, base=result.base)
+    result.linked, result.article_graphs, result.entities = assemble(kept, base=result.base, full=full)
     result.extractions = kept
     again = check_graph(result.triples(), base=result.base, validator=options.validator)
     result.report = ValidationReport(again.conforms, report.violations)

@@ -38,8 +38,9 @@ class LinkRecord:
 
 
 def compact(extraction: Extraction) -> Extraction:
-    """What linking and the entities graph read of an extraction (a tenth of its size)."""
-    article = replace(extraction.article, text="", notes=())
+    """What linking and the entities graph read of an extraction (a fifth of its size), and the notes
+    on how its article was read."""
+    article = replace(extraction.article, text="")
     return replace(extraction, article=article, sentences=(), mentions=(), threats=(), notes=())
 
 
@@ -63,7 +64,7 @@ def signature(extraction: Extraction, linked: Linked) -> str:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
+def no_collection() -> Iterator[None]:
     """Decoding makes millions of small objects, none of them garbage: the collector only slows it."""
     enabled = gc.isenabled()
     gc.disable()
@@ -80,7 +81,7 @@ def read(store_folder: Path) -> dict[str, LinkRecord] | None:
     if not folder.is_dir():
         return None
     records: dict[str, LinkRecord] = {}
-    with _no_collection():
+    with no_collection():
         for segment in sorted(folder.glob("*.jsonl")):
             with segment.open(encoding="utf-8") as lines:
                 for line in lines:

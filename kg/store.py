@@ -222,6 +222,7 @@ class Changes:
     patch: dict[str, tuple[Triples, Triples]] = field(default_factory=dict)  # graph -> (triples out, triples in)
     drop: set[str] = field(default_factory=set)
     extractions: dict[str, str] = field(default_factory=dict)  # id -> JSON
+    copies: dict[str, Path] = field(default_factory=dict)  # id -> a record written already (linked in)
     links: Callable[[Path], Path] | None = None  # writes the link records into a generation's folder
     forget: set[str] = field(default_factory=set)  # ids whose cache goes
     fresh: bool = False  # start from an empty store
@@ -234,6 +235,7 @@ class Changes:
             or self.patch
             or self.drop
             or self.extractions
+            or self.copies
             or self.forget
             or self.fresh
         )
@@ -296,6 +298,14 @@ def commit(location: Location, changes: Changes, check: Callable[[ox.Store], Non
         written = [staging / MANIFEST]
         if changes.links is not None:
             written.append(changes.links(staging))
+        for article_id, source in changes.copies.items():
+            path = staging / EXTRACTIONS / f"{article_id}.json"
+            path.unlink(missing_ok=True)
+            try:
+                os.link(source, path)
+            except OSError:  # another file system
+                shutil.copyfile(source, path)
+            written.append(path)
         for article_id, text in changes.extractions.items():
             path = staging / EXTRACTIONS / f"{article_id}.json"
             path.unlink(missing_ok=True)  # a hard link to the old generation's file: replace, never write through

@@ -9,18 +9,22 @@ this module's full update runs when that cannot be done.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import codec, incremental, linkrecords
-from kg.build import BuildResult, Options, Progress, extract_all, process, read_articles
+from kg.build import BuildResult, Options, Progress, process, read_articles
 from kg.codec import fingerprint
 from kg.errors import InputError, UsageError
 from kg.iri import slug
 from kg.model import Article, Extraction
+from kg.spool import Spool, extract_into
 from kg.store import Changes, Location, Manifest, commit, digest, quads_of
 from kg.triples import Triples
 from kg.userdata import read_user_rdf
@@ -71,30 +75,47 @@ def _build(
         if outcome.result is not None:
             return outcome.result
         prior, fallback = outcome.extracted, outcome.reason
-    extractions: dict[str, Extraction] = {}
     extracted: list[str] = []
+    compacts: list[Extraction] = []  # what linking reads; mapping reads each full record when it maps it
+    live = location.live()
+    records = linkrecords.read(live) if reuse and live is not None else None
     others = sorted(set(manifest.articles) - given) if manifest is not None else []
     for article_id in [*others, *kept]:
         record = _cached(cache, article_id)
         if record is None:
             continue
+        if reuse and records is not None and article_id in records:
+            compacts.append(records[article_id].extraction)
+            continue
         previous = codec.loads(record.read_text(encoding="utf-8"))
         if reuse:
-            extractions[article_id] = previous
+            compacts.append(linkrecords.compact(previous))
         else:  # the extractor changed: the article is read again, from the text kept in its record
             pending.append(previous.article)
-    stream = extract_all(
-        [a for a in pending if a.id not in prior], workers=options.workers, scheduler=options.scheduler
-    )
-    for number, extraction in enumerate([*prior.values(), *stream], start=1):
-        extractions[extraction.article.id] = extraction
-        extracted.append(extraction.article.id)
-        if progress:
-            progress("extract", number, len(pending))
-    result = process(list(extractions.values()), errors, extracted, options, extra=users, progress=progress)
-    result.fallback = fallback
-    _store(result, location, manifest, options, fresh=rebuild or manifest is None)
-    return result
+    spool = Spool(location.generations / f"spool-{os.getpid()}")
+    try:
+        for extraction in prior.values():
+            spool.add(extraction)
+        fresh = [a for a in pending if a.id not in prior]
+        stream = extract_into(spool, fresh, workers=options.workers, scheduler=options.scheduler)
+        for number, article_id in enumerate(chain(prior, stream), start=1):
+            extracted.append(article_id)
+            if progress:
+                progress("extract", number, len(pending))
+        compacts += spool.compacts()
+        spooled = set(extracted)
+
+        def full(article_id: str) -> Extraction:
+            if article_id in spooled:
+                return spool.full(article_id)
+            return codec.loads((cast(Path, cache) / f"{article_id}.json").read_text(encoding="utf-8"))
+
+        result = process(compacts, errors, extracted, options, extra=users, progress=progress, full=full)
+        result.fallback = fallback
+        _store(result, location, manifest, options, fresh=rebuild or manifest is None, spool=spool)
+        return result
+    finally:
+        spool.close()
 
 
 def _cached(folder: Path | None, article_id: str) -> Path | None:
@@ -142,11 +163,12 @@ def _store(
     *,
     fresh: bool,
     dropped: Iterable[str] = (),
+    spool: Spool | None = None,
 ) -> None:
     """Write what changed, unless the graph does not conform and the conforming part was not asked for."""
     if result.report is not None and not result.report.conforms and not options.keep_going:
         return
-    changes = _changes(result, manifest, options, fresh=fresh, dropped=set(dropped))
+    changes = _changes(result, manifest, options, fresh=fresh, dropped=set(dropped), spool=spool)
     reference = str(result.mint.graph("reference"))
     result.changed = sorted(set(changes.put) | set(changes.drop) | (set(changes.files) - {reference}))
     if not changes.empty():
@@ -154,7 +176,13 @@ def _store(
 
 
 def _changes(
-    result: BuildResult, manifest: Manifest | None, options: Options, *, fresh: bool, dropped: set[str]
+    result: BuildResult,
+    manifest: Manifest | None,
+    options: Options,
+    *,
+    fresh: bool,
+    dropped: set[str],
+    spool: Spool | None = None,
 ) -> Changes:
     mint = result.mint
     new = Manifest(result.base, fingerprint())
@@ -189,13 +217,15 @@ def _changes(
     changes.drop = {name for name in old_graphs if name not in new.graphs}
     for ex in result.extractions:
         new.articles[ex.article.id] = {"hash": ex.article.content_hash, "path": ex.article.path}
-        if ex.article.id in result.extracted or fresh:
+        if spool is not None and ex.article.id in spool.ids:
+            changes.copies[ex.article.id] = spool.record(ex.article.id)  # the file the extraction wrote
+        elif ex.article.id in result.extracted or fresh:
             changes.extractions[ex.article.id] = codec.dumps(ex)
     changes.forget = set(dropped)
     everything = linkrecords.records(result.extractions, result.article_graphs, result.linked, mint)
     changes.links = lambda folder: linkrecords.write(folder, {}, everything, merge=True)
     if manifest is not None and not fresh and new.to_json() == manifest.to_json() and not changes.put:
-        changes.extractions = {}
+        changes.extractions, changes.copies = {}, {}
     return changes
 
 
