@@ -323,7 +323,11 @@ def _proxy(bind: str, port: int, handler: type) -> _Proxy:
 
 
 def _die_with_parent() -> None:
-    """In the child, before Oxigraph starts: on Linux, be sent SIGTERM when kg serve dies, even by SIGKILL."""
+    """In the child, before Oxigraph starts: hear SIGINT and SIGTERM even where kg serve was started with them
+    ignored (a job put in the background by a script is), and on Linux be sent SIGTERM when kg serve dies,
+    even by SIGKILL."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes

@@ -59,6 +59,11 @@ class Running:
         raise AssertionError(f"no {name} in {self.lines}")
 
 
+def _ignore_sigint() -> None:
+    """What a shell script does to a job it puts in the background."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
@@ -69,7 +74,7 @@ def _env() -> dict[str, str]:
 def serve() -> Iterator[object]:
     started: list[subprocess.Popen[str]] = []
 
-    def start(*args: str, port: int | None = None) -> Running:
+    def start(*args: str, port: int | None = None, ignoring_sigint: bool = False) -> Running:
         port = port or free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--port", str(port), *args],
@@ -79,6 +84,7 @@ def serve() -> Iterator[object]:
             stdin=subprocess.DEVNULL,
             text=True,
             env=_env(),
+            preexec_fn=_ignore_sigint if ignoring_sigint else None,  # noqa: PLW1509
         )
         started.append(process)
         lines: queue.Queue[str | None] = queue.Queue()
@@ -188,6 +194,13 @@ def test_serves_queries_read_only_on_the_loopback_address(store: Path, serve) ->
             pass
     # A reader beside the read-only server.
     assert len(Location(store).open()) == 2
+    assert stop(running, signal.SIGINT) == 0
+
+
+def test_a_server_started_in_the_background_of_a_script_stops_on_sigint(store: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    """Started with SIGINT ignored, kg serve still stops on it, and so does the Oxigraph server it runs."""
+    running = serve("--store", str(store), ignoring_sigint=True)
+    assert len(select(running.url("SPARQL endpoint"), "SELECT * WHERE { ?s ?p ?o }")) == 2
     assert stop(running, signal.SIGINT) == 0
 
 
