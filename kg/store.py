@@ -5,6 +5,7 @@ Layout of a store at ``out/store``::
     out/store            -> store.d/g000007        (a symbolic link: the live generation)
     out/store.d/g000007/oxigraph/                  the Oxigraph (RocksDB) database
     out/store.d/g000007/extractions/<id>.json      what each article gave (so unchanged ones are skipped)
+    out/store.d/g000007/links/<n>.jsonl            what linking needs of each article (kg.linkrecords)
     out/store.d/g000007/manifest.json              articles, content hashes, graph digests
 
 An update never touches the live generation: it copies it (Oxigraph's backup hard-links the
