@@ -120,18 +120,33 @@ def extract_all(
 
         yield from extract_on_cluster(articles, scheduler=scheduler)
         return
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if count <= 1 or len(articles) < PARALLEL_FROM:
+    count = local_workers(workers, len(articles))
+    if count == 1:
         gaz = gazetteer.load()
         for article in articles:
             yield extract(article, gaz)
         return
+    with worker_pool(count) as pool:
+        yield from pool.map(extract, articles, chunksize=chunk_size(len(articles), count))
+
+
+def local_workers(workers: int | None, articles: int) -> int:
+    """How many processes to extract this many articles in; 1 means in this one."""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    return 1 if count <= 1 or articles < PARALLEL_FROM else count
+
+
+def worker_pool(count: int) -> ProcessPoolExecutor:
+    """Extraction processes with the gazetteer loaded (read once here and shared, where they are forked)."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if "fork" in methods:
-        gazetteer.load()  # forked workers share it instead of each reading it again
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=gazetteer.load) as pool:
-        yield from pool.map(extract, articles, chunksize=max(1, min(64, len(articles) // (count * 8))))
+        gazetteer.load()
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=gazetteer.load)
+
+
+def chunk_size(articles: int, count: int) -> int:
+    return max(1, min(64, articles // (count * 8)))
 
 
 def read_articles(inputs: Iterable[str | Path]) -> tuple[list[Article], list[InputError]]:

@@ -39,6 +39,7 @@ from kg.store import (
     commit,
     digest,
     quads_of,
+    record_in,
 )
 from kg.triples import Triple
 from kg.validate import ValidationReport
@@ -157,7 +158,8 @@ def _update(
     result.stated = (
         f"{len(mapped.ordered)} article(s) ({len(extracted)} extracted, {len(mapped.graphs)} mapped), updated in "
         f"part: {len(added)} triple(s) in, {len(removed)} out; {touched['checked']} node(s) re-checked, "
-        f"{touched['reasoned']} re-reasoned; 0 violation(s); {len(errors)} unreadable input(s)"
+        f"{touched['reasoned']} re-reasoned; {len(result.report.violations)} violation(s); "
+        f"{len(errors)} unreadable input(s)"
     )
     return result
 
@@ -313,7 +315,7 @@ def _entities(
 
 
 def _record(cache: Path | None, article_id: str) -> Extraction:
-    path = cache / f"{article_id}.json" if cache is not None else None
-    if path is None or not path.exists():
+    path = record_in(cache, article_id)
+    if path is None:
         raise Fallback(f"no extraction record for {article_id}")
     return codec.loads(path.read_text(encoding="utf-8"))

@@ -433,11 +433,13 @@ def infer_additions(data: Neighbourhood, added: Triples, *, base: str, limit: in
     reader = _Reader(data, frozenset(), limit)
     try:
         support = _support_of_additions(plan, reader, added)
-        check = {(o if back else s) for s, p, o in added for q, back in plan.steps(p) if q in plan.schema.functional}
-        check |= {
-            (s if back else o) for s, p, o in added for q, back in plan.steps(p) if q in plan.schema.inverse_functional
-        }
-        if _merges(plan.schema, support | _equality_triples(plan, reader, check, False)):
+        # a functional property's other values at the subject, an inverse-functional one's other subjects
+        sc = plan.schema
+        check = {(o if back else s) for s, p, o in added for q, back in plan.steps(p) if q in sc.functional}
+        check |= {(s if back else o) for s, p, o in added for q, back in plan.steps(p) if q in sc.inverse_functional}
+        reader.read(check)
+        around = {t for n in check for t in reader.outgoing(n, False) | reader.incoming(n, False)}
+        if _merges(sc, support | around):
             return None
     except _Whole:
         return None

@@ -10,16 +10,14 @@ those lines back once extraction is done; mapping reads each full record when it
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from kg import codec, gazetteer
-from kg.build import PARALLEL_FROM, extract_all
+from kg.build import chunk_size, extract_all, local_workers, worker_pool
 from kg.extract import extract
 from kg.linkrecords import compact, no_collection
 from kg.model import Article, Extraction
@@ -36,6 +34,7 @@ class Spool:
         folder.mkdir(parents=True)
         self.folder = folder
         self.ids: list[str] = []
+        self._lines: TextIO | None = None  # compact.jsonl, open while records come in
 
     def record(self, article_id: str) -> Path:
         return self.folder / f"{article_id}.json"
@@ -47,15 +46,20 @@ class Spool:
     def add(self, extraction: Extraction) -> None:
         """Spool an extraction made here (a small batch, or one that came from a cluster)."""
         self.record(extraction.article.id).write_text(codec.dumps(extraction), encoding="utf-8")
-        self._note(extraction.article.id, _compact_line(extraction))
+        self.note(extraction.article.id, _compact_line(extraction))
 
-    def _note(self, article_id: str, line: str) -> None:
-        with (self.folder / COMPACT).open("a", encoding="utf-8") as out:
-            out.write(line + "\n")
+    def note(self, article_id: str, line: str) -> None:
+        """Record that the article is spooled, with its compact form (a line of JSON)."""
+        if self._lines is None:
+            self._lines = (self.folder / COMPACT).open("a", encoding="utf-8")
+        self._lines.write(line + "\n")
         self.ids.append(article_id)
 
     def compacts(self) -> list[Extraction]:
         """The compact form of every spooled extraction, in the order they came."""
+        if self._lines is not None:
+            self._lines.close()
+            self._lines = None
         path = self.folder / COMPACT
         if not path.exists():
             return []
@@ -63,6 +67,8 @@ class Spool:
             return [codec.from_plain(Extraction, json.loads(line)) for line in lines]
 
     def close(self) -> None:
+        if self._lines is not None:
+            self._lines.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -70,21 +76,18 @@ def extract_into(
     spool: Spool, articles: list[Article], *, workers: int | None = None, scheduler: object | None = None
 ) -> Iterator[str]:
     """Extract the articles into the spool; yields each article's id as it is done."""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if scheduler is not None or count <= 1 or len(articles) < PARALLEL_FROM:
+    count = local_workers(workers, len(articles))
+    if scheduler is not None or count == 1:
         for extraction in extract_all(articles, workers=1 if scheduler is None else workers, scheduler=scheduler):
             spool.add(extraction)
             yield extraction.article.id
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    if "fork" in methods:
-        gazetteer.load()  # forked workers share it instead of each reading it again
     work = partial(_extract_to, str(spool.folder))
-    chunk = max(1, min(64, len(articles) // (count * 8)))
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=gazetteer.load) as pool:
-        for article, line in zip(articles, pool.map(work, articles, chunksize=chunk), strict=True):
-            spool._note(article.id, line)
+    with worker_pool(count) as pool:
+        for article, line in zip(
+            articles, pool.map(work, articles, chunksize=chunk_size(len(articles), count)), strict=True
+        ):
+            spool.note(article.id, line)
             yield article.id
 
 

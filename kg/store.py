@@ -369,6 +369,12 @@ def remove_store(location: Location) -> None:
         shutil.rmtree(location.generations)
 
 
+def record_in(folder: Path | None, article_id: str) -> Path | None:
+    """An article's extraction record in a generation's folder of them, if it is there."""
+    path = folder / f"{article_id}.json" if folder is not None else None
+    return path if path is not None and path.exists() else None
+
+
 class AssertedNeighbourhood:
     """The triples around some nodes in a store's asserted graphs (the articles' graphs and the
     entities graph), each once however many articles state it: a ``kg.triples.Neighbourhood``.

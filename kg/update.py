@@ -25,7 +25,7 @@ from kg.errors import InputError, UsageError
 from kg.iri import slug
 from kg.model import Article, Extraction
 from kg.spool import Spool, extract_into
-from kg.store import Changes, Location, Manifest, commit, digest, quads_of
+from kg.store import Changes, Location, Manifest, commit, digest, quads_of, record_in
 from kg.triples import Triples
 from kg.userdata import read_user_rdf
 
@@ -60,7 +60,7 @@ def _build(
     kept: list[str] = []  # given, and in the store as they are
     for article in articles:
         known = manifest.articles.get(article.id) if manifest is not None else None
-        if reuse and known and known.get("hash") == article.content_hash and _cached(cache, article.id) is not None:
+        if reuse and known and known.get("hash") == article.content_hash and record_in(cache, article.id) is not None:
             kept.append(article.id)
         else:
             pending.append(article)
@@ -81,7 +81,7 @@ def _build(
     records = linkrecords.read(live) if reuse and live is not None else None
     others = sorted(set(manifest.articles) - given) if manifest is not None else []
     for article_id in [*others, *kept]:
-        record = _cached(cache, article_id)
+        record = record_in(cache, article_id)
         if record is None:
             continue
         if reuse and records is not None and article_id in records:
@@ -108,7 +108,7 @@ def _build(
         def full(article_id: str) -> Extraction:
             if article_id in spooled:
                 return spool.full(article_id)
-            return codec.loads((cast(Path, cache) / f"{article_id}.json").read_text(encoding="utf-8"))
+            return codec.loads(cast(Path, record_in(cache, article_id)).read_text(encoding="utf-8"))
 
         result = process(compacts, errors, extracted, options, extra=users, progress=progress, full=full)
         result.fallback = fallback
@@ -116,11 +116,6 @@ def _build(
         return result
     finally:
         spool.close()
-
-
-def _cached(folder: Path | None, article_id: str) -> Path | None:
-    path = folder / f"{article_id}.json" if folder is not None else None
-    return path if path is not None and path.exists() else None
 
 
 def _nothing_to_do(
@@ -276,7 +271,7 @@ def remove(ids: Iterable[str], *, store: Path, reason: bool = False, progress: P
         kept = []
         cache = location.extractions()
         for article_id in sorted(set(manifest.articles) - set(ids)):
-            record = _cached(cache, article_id)
+            record = record_in(cache, article_id)
             if record is not None:
                 kept.append(codec.loads(record.read_text(encoding="utf-8")))
         result = process(kept, [], [], options, progress=progress)

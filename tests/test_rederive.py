@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 
 from kg.build import BuildResult, build
-from kg.rederive import Rederivation, infer_changes
+from kg.rederive import Rederivation, infer_additions, infer_changes
 from kg.rules import infer_fast
 from kg.triples import Triple, TripleIndex, Triples
 from kg.validate import ontology_graph
@@ -193,6 +193,19 @@ def test_equalities_need_the_whole_graph() -> None:
     assert check(sample, sample | turtle("id:state_ZZZ a ctkg:State .")) is not None
     # an equality already in the graph, next to the change
     assert check(sample | {second_status}, sample | {second_status} | turtle("id:meeting_m1 ctkg:ordinal 4 .")) is None
+
+
+def test_additions_that_make_an_equality_need_the_whole_graph() -> None:
+    """The semi-naive path (kg.incremental's, for added triples) gives up where the full path does."""
+    sample = turtle(SAMPLE)
+    second_status = (URIRef(BASE + "meeting_m1"), URIRef(CTKG + "status"), URIRef(CTKG + "Planned"))
+    after = set(sample) | {second_status}
+    assert infer_additions(TripleIndex(after), {second_status}, base=BASE) is None
+    harmless = (URIRef(BASE + "meeting_m3"), URIRef(CTKG + "participant"), URIRef(BASE + "state_BBB"))
+    found = infer_additions(TripleIndex(set(sample) | {harmless}), {harmless}, base=BASE)
+    assert found  # state_BBB takes part in a meeting: a State, by the range of ctkg:participant
+    expected, _ = infer_fast(set(sample) | {harmless}, base=BASE)
+    assert found <= set(expected)
 
 
 def test_schema_changes_need_the_whole_graph() -> None:

@@ -22,7 +22,7 @@ def test_spooled_records_are_the_extractions(tmp_path: Path, monkeypatch: pytest
     articles, errors = read_articles([CASES])
     assert not errors and len(articles) > 4
     if parallel:
-        monkeypatch.setattr("kg.spool.PARALLEL_FROM", 2)  # the worker processes, even for a few articles
+        monkeypatch.setattr("kg.build.PARALLEL_FROM", 2)  # the worker processes, even for a few articles
     spool = Spool(tmp_path / "spool")
     done = list(extract_into(spool, articles, workers=2))
     assert sorted(done) == sorted(a.id for a in articles) == sorted(spool.ids)
