@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
+from kg.iri import DEFAULT_BASE
 from kg.resources import project_root
 from kg.store import Location
 
@@ -115,13 +116,13 @@ def bindings(query: QueryFile, given: dict[str, str]) -> dict[ox.Variable, ox.Na
 
 def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) -> Result:
     location = Location(store)
-    manifest = location.manifest()
-    if manifest is None:
+    base = location.base()
+    if base is None:
         raise UsageError(f"{store}: no store here yet; run `kg build` first")
     db = location.open()
     try:
         solutions = db.query(
-            query.text,
+            in_namespace(query.text, base),
             use_default_graph_as_union=True,
             substitutions=bindings(query, params or {}),  # type: ignore[arg-type]
         )
@@ -130,8 +131,16 @@ def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) 
     if not isinstance(solutions, ox.QuerySolutions):
         raise UsageError(f"{query.name}: only SELECT queries belong in the library")
     columns = tuple(v.value for v in solutions.variables)
-    rows = tuple(tuple(_text(solution[c]) for c in columns) for solution in solutions)
+    rows = tuple(tuple(_text(value) for value in solution) for solution in solutions)
     return Result(columns, rows)
+
+
+def in_namespace(text: str, base: str) -> str:
+    """The query with the store's graphs named in its own namespace: the library names them under
+    the default one (``GRAPH <.../graph/entities>`` lets a query read each entity's label once)."""
+    if base == DEFAULT_BASE:
+        return text
+    return text.replace(f"<{DEFAULT_BASE}graph/", f"<{base}graph/")
 
 
 def _text(value: object) -> str | None:

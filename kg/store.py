@@ -178,6 +178,24 @@ class Location:
             return None
         return Manifest.from_json((live / MANIFEST).read_text(encoding="utf-8"))
 
+    def base(self) -> str | None:
+        """The namespace the store's IRIs were minted in. The manifest opens with it, so its head is
+        enough: a query need not parse the record of every article (50 ms at 30,000 articles)."""
+        live = self.live()
+        if live is None or not (live / MANIFEST).exists():
+            return None
+        with open(live / MANIFEST, encoding="utf-8") as handle:
+            head = handle.read(4096)
+        start = head.find('"base":')
+        try:
+            value, _end = json.JSONDecoder().raw_decode(head[start + len('"base":') :].lstrip())
+        except ValueError:
+            value = None
+        if start < 0 or not isinstance(value, str):
+            manifest = self.manifest()
+            return manifest.base if manifest is not None else None
+        return value
+
     def extractions(self) -> Path | None:
         """The folder of the live generation's extraction records, if there is a store."""
         live = self.live()
@@ -291,6 +309,8 @@ def commit(location: Location, changes: Changes, check: Callable[[ox.Store], Non
             store.bulk_load(path=str(file()), format=ox.RdfFormat.N_QUADS)
         if check is not None:
             check(store)
+        if _worth_compacting(changes):
+            store.optimize()
         store.flush()
         del store
         gc.collect()  # the database closes when the last reference to it goes
@@ -325,6 +345,15 @@ def commit(location: Location, changes: Changes, check: Callable[[ox.Store], Non
     _swap(location, target)
     _collect_garbage(location, keep=target)
     return target
+
+
+def _worth_compacting(changes: Changes) -> bool:
+    """Whether to compact the database after this change. Each bulk write adds files that every
+    later read must look into; once merged, queries on a 30,000-article store run up to twice as
+    fast. Merging rewrites the whole database (about 2 s at that size), so it is done when the
+    change wrote much of the store, not for an update in part."""
+    written = len(changes.put) + len(changes.lazy) + len(changes.files)
+    return changes.fresh or written * 10 >= len(changes.manifest.graphs)
 
 
 def _swap(location: Location, target: Path) -> None:
