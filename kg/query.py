@@ -22,6 +22,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,7 +120,7 @@ def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) 
     base = location.base()
     if base is None:
         raise UsageError(f"{store}: no store here yet; run `kg build` first")
-    db = location.open()
+    db = _opened(location.live()) if location.path.is_symlink() else location.open()
     try:
         solutions = db.query(
             in_namespace(query.text, base),
@@ -133,6 +134,16 @@ def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) 
     columns = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(_text(value) for value in solution) for solution in solutions)
     return Result(columns, rows)
+
+
+@lru_cache(maxsize=1)
+def _opened(generation: Path | None) -> ox.Store:
+    """The live generation's database, opened once for the queries a process runs on it: a
+    generation never changes once live (an update makes the next one), and a store opened cold adds
+    about 60 ms to the first query at 30,000 articles."""
+    if generation is None:
+        raise UsageError("no store here yet; run `kg build` first")
+    return Location(generation).open()
 
 
 def in_namespace(text: str, base: str) -> str:

@@ -55,10 +55,17 @@ class Manifest:
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI -> digest of its content
 
     def to_json(self) -> str:
+        """Sorted, so that equal manifests are equal text; the namespace comes first, where
+        ``Location.base`` reads it without parsing the rest."""
+        articles = {a: dict(sorted(self.articles[a].items())) for a in sorted(self.articles)}
         return json.dumps(
-            {"base": self.base, "fingerprint": self.fingerprint, "articles": self.articles, "graphs": self.graphs},
+            {
+                "base": self.base,
+                "fingerprint": self.fingerprint,
+                "articles": articles,
+                "graphs": dict(sorted(self.graphs.items())),
+            },
             indent=1,
-            sort_keys=True,
         )
 
     @classmethod
@@ -180,21 +187,23 @@ class Location:
 
     def base(self) -> str | None:
         """The namespace the store's IRIs were minted in. The manifest opens with it, so its head is
-        enough: a query need not parse the record of every article (50 ms at 30,000 articles)."""
+        enough: a query need not parse the record of every article (50 ms at 30,000 articles).
+        A manifest written before it came first is read whole."""
         live = self.live()
         if live is None or not (live / MANIFEST).exists():
             return None
         with open(live / MANIFEST, encoding="utf-8") as handle:
             head = handle.read(4096)
-        start = head.find('"base":')
-        try:
-            value, _end = json.JSONDecoder().raw_decode(head[start + len('"base":') :].lstrip())
-        except ValueError:
-            value = None
-        if start < 0 or not isinstance(value, str):
-            manifest = self.manifest()
-            return manifest.base if manifest is not None else None
-        return value
+        opening = '{\n "base": '
+        if head.startswith(opening):
+            try:
+                value, _end = json.JSONDecoder().raw_decode(head, len(opening))
+            except ValueError:
+                value = None
+            if isinstance(value, str):
+                return value
+        manifest = self.manifest()
+        return manifest.base if manifest is not None else None
 
     def extractions(self) -> Path | None:
         """The folder of the live generation's extraction records, if there is a store."""

@@ -148,6 +148,19 @@ def test_queries_read_a_store_minted_under_another_base(tmp_path: Path) -> None:
         assert sorted(map(normal, result.rows), key=str) == sorted(map(normal, EXPECTED[name]), key=str), name
 
 
+def test_a_query_after_an_update_reads_the_new_store(tmp_path: Path) -> None:
+    """``run`` keeps the live generation open between queries; an update makes a new generation,
+    which the next query reads."""
+    path = tmp_path / "store"
+    first, second = sorted((ROOT / "data" / "articles").iterdir())
+    build([first], store=path, reason=True)
+    before = run(library()["delegation-heads"], store=path)
+    build([second], store=path, reason=True)
+    after = run(library()["delegation-heads"], store=path)
+    assert len(after.rows) > len(before.rows)
+    assert sorted(map(normal, after.rows), key=str) == sorted(map(normal, EXPECTED["delegation-heads"]), key=str)
+
+
 def test_ordered_query_keeps_its_order(store: Path) -> None:
     rows = run(library()["working-group-meetings"], store=store).rows
     assert [r[1] for r in rows] == ["10", "11", "12"]

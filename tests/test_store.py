@@ -152,6 +152,24 @@ def test_a_build_killed_half_way_leaves_the_previous_store(tmp_path: Path) -> No
     assert again.extracted == []  # the store and its cache are intact and usable
 
 
+def test_the_namespace_is_read_from_the_head_of_the_manifest(tmp_path: Path) -> None:
+    """``Location.base`` reads the namespace without parsing every article's record; a manifest
+    written with it elsewhere (as before it came first) is read whole and gives the same."""
+    import json
+
+    store = tmp_path / "store"
+    build([SEEDS], store=store, base="https://example.org/kg/")
+    location = Location(store)
+    live = location.live()
+    assert live is not None
+    manifest = live / "manifest.json"
+    assert manifest.read_text(encoding="utf-8").startswith('{\n "base": "https://example.org/kg/"')
+    assert location.base() == "https://example.org/kg/"
+    manifest.write_text(json.dumps(json.loads(manifest.read_text(encoding="utf-8")), sort_keys=True), encoding="utf-8")
+    assert not manifest.read_text(encoding="utf-8").startswith('{"base"')
+    assert location.base() == "https://example.org/kg/"
+
+
 def test_a_second_writer_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "store"
     build([SEEDS], store=store)
