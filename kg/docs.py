@@ -31,7 +31,11 @@ CHARACTERISTICS = {
     OWL.IrreflexiveProperty: "irreflexive",
     OWL.InverseFunctionalProperty: "inverse functional",
 }
-PROPERTY_KINDS = ((OWL.ObjectProperty, "Object properties"), (OWL.DatatypeProperty, "Datatype properties"))
+PROPERTY_KINDS = (
+    (OWL.ObjectProperty, "Object properties"),
+    (OWL.DatatypeProperty, "Datatype properties"),
+    (OWL.AnnotationProperty, "Annotation properties"),
+)
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,8 @@ def ontology_page(ontology: Graph, shapes: Graph) -> str:
     contents = ['<h2>Contents</h2><ul class="toc">', "<li>Classes: "]
     contents.append(", ".join(names.html(c) for c in classes) + "</li>")
     for label, _kind, terms in properties:
-        contents.append(f"<li>{escape(label)}: " + ", ".join(names.html(p) for p in terms) + "</li>")
+        if terms:
+            contents.append(f"<li>{escape(label)}: " + ", ".join(names.html(p) for p in terms) + "</li>")
     if individuals:
         contents.append("<li>Individuals: " + ", ".join(names.html(i) for i in individuals) + "</li>")
     contents.append("</ul>")
@@ -259,8 +264,12 @@ def ontology_page(ontology: Graph, shapes: Graph) -> str:
         *(_class_entry(ontology, shapes, names, c) for c in classes),
     ]
     for label, kind, terms in properties:
-        anchor = "object-properties" if kind == OWL.ObjectProperty else "datatype-properties"
-        css = "object-property" if kind == OWL.ObjectProperty else "datatype-property"
+        if not terms:
+            continue
+        css = {OWL.ObjectProperty: "object-property", OWL.AnnotationProperty: "annotation-property"}.get(
+            kind, "datatype-property"
+        )
+        anchor = css.replace("property", "properties")
         parts.append(f'<h2 id="{anchor}">{escape(label)}</h2>')
         parts.extend(_property_entry(ontology, shapes, names, p, css) for p in terms)
     if individuals:

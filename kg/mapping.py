@@ -210,7 +210,18 @@ def _describe(
     kind, local = key.split("/", 1)
     describe = DESCRIBERS.get(kind)
     if describe is not None:
-        yield from describe(key, local, mint(key), Known(minted, names, linked, gaz, mint))
+        yield from _with_name_keys(describe(key, local, mint(key), Known(minted, names, linked, gaz, mint)))
+
+
+def _with_name_keys(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """Each name once more, in lower case, as ``ctkg:nameKey``: the lookups of the query library find
+    a thing by a name given in any case without comparing every name in the store."""
+    keys: set[str] = set()
+    for triple in triples:
+        yield triple
+        if triple[1] in (RDFS.label, SKOS.altLabel) and (key := str(triple[2]).lower()) not in keys:
+            keys.add(key)
+            yield triple[0], CTKG.nameKey, Literal(key)
 
 
 def _state(key: str, local: str, node: URIRef, known: Known) -> Iterator[Triple]:

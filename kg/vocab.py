@@ -75,6 +75,7 @@ class CTKG(DefinedNamespace):
     contentHash: URIRef
     fileName: URIRef
     sourceName: URIRef
+    nameKey: URIRef
 
 
 CLASS_OF_KIND = {

@@ -167,6 +167,24 @@ def test_ordered_query_keeps_its_order(store: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "param", "name"),
+    [
+        ("entity-facts", "entity", "sergey VERSHININ"),
+        ("working-group-meetings", "body", W.lower()),
+        ("officials-by-state", "state", "PAKISTAN"),
+        ("partners", "state", "pakistan"),
+        ("official-profile", "official", "Sergey vershinin"),
+    ],
+)
+def test_a_name_in_any_case_finds_the_same_thing(store: Path, query: str, param: str, name: str) -> None:
+    """Lookups compare names whatever their case (``ctkg:nameKey`` or a comparison in lower case)."""
+    given = run(library()[query], store=store, params={param: name})
+    assert given.rows and all(row[0] == name for row in given.rows)
+    expected = sorted((normal(row)[1:] for row in EXPECTED[query]), key=str)
+    assert sorted((normal(row)[1:] for row in given.rows), key=str) == expected
+
+
+@pytest.mark.parametrize(
     ("query", "params", "expected"),
     [
         ("partners", {"state": "Russia"}, [("Russia", "Pakistan", "2")]),
