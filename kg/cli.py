@@ -169,7 +169,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     query = resolve(args.name)
     result = run(query, store=Path(args.store), params=params)
     print(render(result, args.format))
+    _note_if_built_by_another_version(Path(args.store))
     return OK
+
+
+def _note_if_built_by_another_version(store: Path) -> None:
+    """A store built by another version of kg lacks what this one writes (such as the name keys the
+    lookups read): say so, rather than let an empty answer pass for "nothing found"."""
+    from kg.codec import fingerprint
+    from kg.store import Location
+
+    head = Location(store).head()
+    if head is not None and head[1] != fingerprint():
+        print(f"note: {store} was built by another version of kg; `kg build` brings it up to date", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -41,6 +42,7 @@ DATABASE = "oxigraph"
 EXTRACTIONS = "extractions"
 LINKS = "links"  # see kg.linkrecords
 MANIFEST = "manifest.json"
+_MANIFEST_HEAD = re.compile(r'\{\n "base": ("(?:[^"\\]|\\.)*"),\n "fingerprint": ("(?:[^"\\]|\\.)*")')
 
 
 class StoreError(KgError):
@@ -185,25 +187,23 @@ class Location:
             return None
         return Manifest.from_json((live / MANIFEST).read_text(encoding="utf-8"))
 
-    def base(self) -> str | None:
-        """The namespace the store's IRIs were minted in. The manifest opens with it, so its head is
-        enough: a query need not parse the record of every article (50 ms at 30,000 articles).
-        A manifest written before it came first is read whole."""
+    def head(self) -> tuple[str, str] | None:
+        """The store's namespace and the fingerprint of the code that built it. The manifest opens
+        with them, so its first lines are enough: a query need not parse the record of every article
+        (50 ms at 30,000 articles). A manifest written before they came first is read whole."""
         live = self.live()
         if live is None or not (live / MANIFEST).exists():
             return None
         with open(live / MANIFEST, encoding="utf-8") as handle:
-            head = handle.read(4096)
-        opening = '{\n "base": '
-        if head.startswith(opening):
-            try:
-                value, _end = json.JSONDecoder().raw_decode(head, len(opening))
-            except ValueError:
-                value = None
-            if isinstance(value, str):
-                return value
+            opening = _MANIFEST_HEAD.match(handle.read(4096))
+        if opening is not None:
+            return json.loads(opening.group(1)), json.loads(opening.group(2))
         manifest = self.manifest()
-        return manifest.base if manifest is not None else None
+        return (manifest.base, manifest.fingerprint) if manifest is not None else None
+
+    def base(self) -> str | None:
+        head = self.head()
+        return head[0] if head is not None else None
 
     def extractions(self) -> Path | None:
         """The folder of the live generation's extraction records, if there is a store."""

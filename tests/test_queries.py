@@ -161,6 +161,27 @@ def test_a_query_after_an_update_reads_the_new_store(tmp_path: Path) -> None:
     assert sorted(map(normal, after.rows), key=str) == sorted(map(normal, EXPECTED["delegation-heads"]), key=str)
 
 
+def test_a_store_built_by_another_version_is_named_as_such(tmp_path: Path) -> None:
+    """An old store lacks what this version writes (the lookups' name keys): ``kg query`` says so
+    instead of letting an empty answer pass for "nothing found"; a current store gets no note."""
+    import json
+
+    from kg.store import Location
+
+    path = tmp_path / "store"
+    build([ROOT / "data" / "articles"], store=path, reason=True)
+    current = run_kg("query", "partners", "--store", str(path))
+    assert current.returncode == 0 and "note:" not in current.stderr
+    live = Location(path).live()
+    assert live is not None
+    manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    manifest["fingerprint"] = "0" * 16
+    (live / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    old = run_kg("query", "partners", "--store", str(path))
+    assert old.returncode == 0 and "Russia" in old.stdout
+    assert "built by another version of kg; `kg build` brings it up to date" in old.stderr
+
+
 def test_ordered_query_keeps_its_order(store: Path) -> None:
     rows = run(library()["working-group-meetings"], store=store).rows
     assert [r[1] for r in rows] == ["10", "11", "12"]
