@@ -140,7 +140,7 @@ def run(query: QueryFile, *, store: Path, params: dict[str, str] | None = None) 
 def _opened(generation: Path | None) -> ox.Store:
     """The live generation's database, opened once for the queries a process runs on it: a
     generation never changes once live (an update makes the next one), and a store opened cold adds
-    about 60 ms to the first query at 30,000 articles."""
+    20-80 ms to the first query at 30,000 articles."""
     if generation is None:
         raise UsageError("no store here yet; run `kg build` first")
     return Location(generation).open()

@@ -57,8 +57,8 @@ class Manifest:
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI -> digest of its content
 
     def to_json(self) -> str:
-        """Sorted, so that equal manifests are equal text; the namespace comes first, where
-        ``Location.base`` reads it without parsing the rest."""
+        """Sorted, so that equal manifests are equal text; the namespace and the fingerprint come
+        first, where ``Location.head`` reads them without parsing the rest."""
         articles = {a: dict(sorted(self.articles[a].items())) for a in sorted(self.articles)}
         return json.dumps(
             {
