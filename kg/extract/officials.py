@@ -29,6 +29,7 @@ class Vocabulary:
     title_words: frozenset[str]
     connectors: frozenset[str]
     particles: frozenset[str]
+    place_first_names: frozenset[str]
 
 
 @cache
@@ -43,6 +44,7 @@ def vocabulary() -> Vocabulary:
         title_words=frozenset([w.lower() for w in spec["title_words"]] + months + days),
         connectors=frozenset(spec["connectors"]),
         particles=frozenset(spec["name_particles"]),
+        place_first_names=frozenset(n.lower() for n in spec.get("place_first_names", [])),
     )
 
 
@@ -97,6 +99,27 @@ def _classes(view: View, gaz: Gazetteer) -> list[str]:
             classes.append("comma")
         else:
             classes.append("other")
+    return _first_names_that_name_places(classes, tokens, vocab)
+
+
+def _first_names_that_name_places(classes: list[str], tokens: tuple[Token, ...], vocab: Vocabulary) -> list[str]:
+    """A given name that also names a place is a first name after a title (an honorific, a rank, an
+    office or a title word) and before another name: "Ambassador Sofia Petrova", "Deputy Foreign
+    Minister Sofia Petrova", "Ambassador-at-Large for Counter-Terrorism Timur Aliyev"."""
+    for i in range(1, len(classes) - 1):
+        before = tokens[i - 1].text.lower().rstrip(".")
+        titled = (
+            classes[i - 1] in {"hon", "rank", "office"}
+            or (classes[i - 1] == "dot" and i > 1 and classes[i - 2] == "hon")
+            or (classes[i - 1] == "vocab" and before.split("-")[-1] in vocab.title_words | vocab.offices)
+        )
+        if (
+            titled
+            and classes[i] == "vocab"
+            and classes[i + 1] == "name"
+            and tokens[i].text.lower() in vocab.place_first_names
+        ):
+            classes[i] = "name"
     return classes
 
 
