@@ -48,3 +48,12 @@ def test_a_place_that_is_not_a_given_name_is_never_a_first_name(tmp_path: Path) 
     found = officials(text, tmp_path)
     assert not any(name.startswith("Tbilisi") for name in found)
     assert "Victoria Achieng" in found
+
+
+def test_an_official_named_after_another_state_is_not_given_the_datelines(tmp_path: Path) -> None:
+    """Datelined in Nairobi, with no meeting read (the body's name breaks across a line), the unplaced
+    officials of the article serve Kenya; but "... while the Georgian side was headed by B" may make B
+    Georgian: B gets Georgia or no state, never Kenya."""
+    found = officials(ARTICLE, tmp_path)
+    assert found["Florence Wanjiru"][0] == "state/KEN"
+    assert found["Jordan Beridze"][0] != "state/KEN"

@@ -68,9 +68,14 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
     officials = _settle_officials(found, sides, meetings, gaz)
     if not meetings and home:  # a report datelined at home: its unplaced officials serve that state,
         # unless named beside an official whose title places him at home ("A of Home, and B": B is the guest)
+        # or after another state in the sentence ("A led the Kenyan delegation, while the Georgian side was
+        # headed by B": B may serve either)
         beside = {o.sentence for o in officials.values() if o.state == home}
         officials = {
-            k: o if o.state or o.party or o.sentence in beside else replace(o, state=home) for k, o in officials.items()
+            k: o
+            if o.state or o.party or o.sentence in beside or _after_another_state(o, found, views[o.sentence], home)
+            else replace(o, state=home)
+            for k, o in officials.items()
         }
     meetings = with_heads_states(meetings, officials)
     pairs = {tuple(sorted(p for p in m.participants if p.startswith("state/"))) for m in meetings if m.status == "held"}
@@ -99,6 +104,17 @@ def extract(article: Article, gaz: Gazetteer | None = None) -> Extraction:
         attacks=tuple(attacks),
         threats=tuple(threats),
     )
+
+
+def _after_another_state(
+    official: Official, found: dict[int, list[tuple[int, Official]]], view: View, home: str
+) -> bool:
+    """Whether a state other than ``home`` is named in the official's sentence before the official."""
+    offsets = [offset for offset, o in found.get(official.sentence, []) if o.key == official.key]
+    if not offsets:
+        return False
+    at = view.sentence.start + min(offsets)
+    return any(m.key.startswith("state/") and m.key != home and m.start < at for m in view.mentions)
 
 
 def _home_state(article: Article, views: list[View], gaz: Gazetteer) -> str | None:
