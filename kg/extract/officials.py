@@ -107,17 +107,13 @@ def _first_names_that_name_places(classes: list[str], tokens: tuple[Token, ...],
     office or a title word) and before another name: "Ambassador Sofia Petrova", "Deputy Foreign
     Minister Sofia Petrova", "Ambassador-at-Large for Counter-Terrorism Timur Aliyev"."""
     for i in range(1, len(classes) - 1):
-        before = tokens[i - 1].text.lower().rstrip(".")
-        titled = (
+        if classes[i] != "vocab" or classes[i + 1] != "name" or tokens[i].text.lower() not in vocab.place_first_names:
+            continue
+        before = tokens[i - 1].text.lower().rstrip(".").split("-")[-1]
+        if (
             classes[i - 1] in {"hon", "rank", "office"}
             or (classes[i - 1] == "dot" and i > 1 and classes[i - 2] == "hon")
-            or (classes[i - 1] == "vocab" and before.split("-")[-1] in vocab.title_words | vocab.offices)
-        )
-        if (
-            titled
-            and classes[i] == "vocab"
-            and classes[i + 1] == "name"
-            and tokens[i].text.lower() in vocab.place_first_names
+            or (classes[i - 1] == "vocab" and (before in vocab.title_words or before in vocab.offices))
         ):
             classes[i] = "name"
     return classes
